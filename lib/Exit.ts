@@ -1,0 +1,476 @@
+/**
+ * Exit reasons: why a process ended, one variant per Elixir reason class.
+ *
+ * ```ts
+ * type Reason<E, A> =
+ *   | Normal<A>   // :normal (value: what the program returned)
+ *   | Shutdown    // :shutdown, or {:shutdown, info}
+ *   | Kill        // :kill, from a process's own exit(:kill): trappable through links
+ *   | Killed      // :killed, from Process.exit(pid, :kill)
+ *   | NoProc      // :noproc
+ *   | Timeout     // :timeout
+ *   | Failure<E>  // an uncaught typed failure
+ *   | Defect      // a thrown value
+ *   | Custom      // any other term (:boom, {:custom, 1})
+ *   | CallExit    // {reason, {Module, :fun, args}}: a synchronous request ended without a result
+ * ```
+ *
+ * Also the two system messages a trapping or monitoring process receives,
+ * `{ _tag: 'EXIT', from, reason }` and `{ _tag: 'DOWN', ref, pid, reason }`,
+ * with their io-ts codecs, and `Exiting`: Elixir's `exit/1` as a typed
+ * failure that `Effect.catchAll` can catch.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.isNormal(Exit.normal) // true
+ * Exit.format(Exit.custom('boom')) // ':boom'
+ *
+ * @since 0.1.0
+ */
+import * as t from 'io-ts'
+import { pid, ref, type Pid, type Ref } from './Pid.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Why a process ended.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Reason<E = unknown, A = unknown> =
+  | Normal<A>
+  | Shutdown
+  | Kill
+  | Killed
+  | NoProc
+  | Timeout
+  | Failure<E>
+  | Defect
+  | Custom
+  | CallExit
+
+/** @category model @since 0.1.0 */
+export interface Normal<A = unknown> {
+  readonly _tag: 'Normal'
+  readonly value?: A
+}
+/** @category model @since 0.1.0 */
+export interface Shutdown {
+  readonly _tag: 'Shutdown'
+  readonly info?: unknown
+}
+/** @category model @since 0.1.0 */
+export interface Kill {
+  readonly _tag: 'Kill'
+}
+/** @category model @since 0.1.0 */
+export interface Killed {
+  readonly _tag: 'Killed'
+}
+/** @category model @since 0.1.0 */
+export interface NoProc {
+  readonly _tag: 'NoProc'
+}
+/** @category model @since 0.1.0 */
+export interface Timeout {
+  readonly _tag: 'Timeout'
+}
+/** @category model @since 0.1.0 */
+export interface Failure<E = unknown> {
+  readonly _tag: 'Failure'
+  readonly error: E
+}
+/** @category model @since 0.1.0 */
+export interface Defect {
+  readonly _tag: 'Defect'
+  readonly defect: unknown
+}
+/** @category model @since 0.1.0 */
+export interface Custom {
+  readonly _tag: 'Custom'
+  readonly reason: unknown
+}
+/** @category model @since 0.1.0 */
+export interface CallExit {
+  readonly _tag: 'CallExit'
+  readonly reason: Reason
+  /** The Elixir call it stands for, e.g. 'Task.await', 'GenServer.call'. */
+  readonly call: string
+  readonly args: ReadonlyArray<unknown>
+}
+
+/**
+ * Elixir's `exit(reason)` raised in a process's own code, as a typed failure:
+ * `Effect.either`/`catchAll` catch it (as `catch :exit` does); uncaught, the
+ * process ends with `reason` itself, not wrapped in `Failure`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Exiting {
+  readonly _tag: 'Exiting'
+  readonly reason: Reason
+}
+
+/**
+ * The message a trapping process gets for an exit signal.
+ *
+ * @category system messages
+ * @since 0.1.0
+ */
+export interface ExitMessage {
+  readonly _tag: 'EXIT'
+  readonly from: Pid<unknown>
+  readonly reason: Reason
+}
+
+/**
+ * The message a monitoring process gets when its target ends. `pid` is the
+ * registered name for a monitor set by name (Elixir: `{name, node}`).
+ *
+ * @category system messages
+ * @since 0.1.0
+ */
+export interface DownMessage {
+  readonly _tag: 'DOWN'
+  readonly ref: Ref
+  readonly pid: Pid<unknown> | string
+  readonly reason: Reason
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * `:normal`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.isNormal(Exit.normal) // true
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const normal: Reason<never, never> = { _tag: 'Normal' }
+/**
+ * `:normal` carrying what the program returned.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.returned(42) // { _tag: 'Normal', value: 42 }
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const returned = <A>(value: A): Reason<never, A> => ({ _tag: 'Normal', value })
+/**
+ * `:shutdown`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.format(Exit.shutdown) // ':shutdown'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const shutdown: Reason<never, never> = { _tag: 'Shutdown' }
+/**
+ * `{:shutdown, info}`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.shutdownWith('restart') // { _tag: 'Shutdown', info: 'restart' }
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const shutdownWith = (info: unknown): Reason<never, never> => ({ _tag: 'Shutdown', info })
+/**
+ * `:kill`: sent with `Process.exit(pid, kill)` it is untrappable and the
+ * target dies with `killed`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.kill._tag // 'Kill'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const kill: Reason<never, never> = { _tag: 'Kill' }
+/**
+ * `:killed`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.killed._tag // 'Killed'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const killed: Reason<never, never> = { _tag: 'Killed' }
+/**
+ * `:noproc`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.noproc._tag // 'NoProc'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const noproc: Reason<never, never> = { _tag: 'NoProc' }
+/**
+ * `:timeout`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.timeout._tag // 'Timeout'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const timeout: Reason<never, never> = { _tag: 'Timeout' }
+/**
+ * An uncaught typed failure.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.failure('not found') // { _tag: 'Failure', error: 'not found' }
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const failure = <E>(error: E): Reason<E, never> => ({ _tag: 'Failure', error })
+/**
+ * A thrown value.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.defect(new Error('boom'))._tag // 'Defect'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const defect = (thrown: unknown): Reason<never, never> => ({ _tag: 'Defect', defect: thrown })
+/**
+ * Any other reason, like Elixir's `:boom` or `{:custom, 1}`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.custom('boom') // { _tag: 'Custom', reason: 'boom' }
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const custom = (reason: unknown): Reason<never, never> => ({ _tag: 'Custom', reason })
+/**
+ * `{reason, {Module, :fun, args}}`: a synchronous request that ended without a result.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.callExit(Exit.timeout, 'GenServer.call', ['server', 'ping', 5000])._tag // 'CallExit'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const callExit = (reason: Reason, call: string, args: ReadonlyArray<unknown>): Reason<never, never> => ({
+  _tag: 'CallExit',
+  reason,
+  call,
+  args
+})
+/**
+ * The typed failure of `Process.exit(reason)`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.exiting(Exit.custom('boom')) // { _tag: 'Exiting', reason: { _tag: 'Custom', reason: 'boom' } }
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const exiting = (reason: Reason): Exiting => ({ _tag: 'Exiting', reason })
+
+// -------------------------------------------------------------------------------------
+// guards and destructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * `true` for `:normal`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.isNormal(Exit.shutdown) // false
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isNormal = (r: Reason<unknown, unknown>): r is Normal => r._tag === 'Normal'
+
+/**
+ * `true` for a typed failure that is Elixir's `exit/1`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.isExiting(Exit.exiting(Exit.normal)) // true
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isExiting = (u: unknown): u is Exiting =>
+  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'Exiting' && 'reason' in u
+
+/**
+ * Folds a reason, one case per tag.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * const ok = Exit.match({
+ *   Normal: () => true, Shutdown: () => true, Kill: () => false, Killed: () => false, NoProc: () => false,
+ *   Timeout: () => false, Failure: () => false, Defect: () => false, Custom: () => false, CallExit: () => false
+ * })
+ * ok(Exit.normal) // true
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const match =
+  <B>(cases: { readonly [K in Reason['_tag']]: (r: Extract<Reason, { _tag: K }>) => B }) =>
+  (r: Reason): B =>
+    (cases[r._tag] as (r: Reason) => B)(r)
+
+const term = (u: unknown): string => {
+  if (typeof u === 'string') return /^[a-z_][A-Za-z0-9_]*$/.test(u) ? `:${u}` : JSON.stringify(u)
+  if (u instanceof Error) return `%${u.name}{message: ${JSON.stringify(u.message)}}`
+  if (typeof u === 'object' && u !== null && !Array.isArray(u) && Object.getPrototypeOf(u) !== Object.prototype) {
+    return String(u)
+  }
+  try {
+    return JSON.stringify(u) ?? String(u)
+  } catch {
+    return String(u)
+  }
+}
+
+/**
+ * A one-line human form, close to how Elixir prints the reason.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.format(Exit.shutdownWith('bye')) // '{:shutdown, :bye}'
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const format = (r: Reason<unknown, unknown>): string => {
+  switch (r._tag) {
+    case 'Normal':
+      return 'value' in r ? `:normal (returned ${term(r.value)})` : ':normal'
+    case 'Shutdown':
+      return 'info' in r ? `{:shutdown, ${term(r.info)}}` : ':shutdown'
+    case 'Kill':
+      return ':kill'
+    case 'Killed':
+      return ':killed'
+    case 'NoProc':
+      return ':noproc'
+    case 'Timeout':
+      return ':timeout'
+    case 'Failure':
+      return `{:failure, ${term(r.error)}}`
+    case 'Defect':
+      return `{:defect, ${term(r.defect)}}`
+    case 'Custom':
+      return term(r.reason)
+    case 'CallExit':
+      return `{${format(r.reason)}, {${r.call}, ${r.args.length} args}}`
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+const TAGS: ReadonlySet<string> = new Set([
+  'Normal',
+  'Shutdown',
+  'Kill',
+  'Killed',
+  'NoProc',
+  'Timeout',
+  'Failure',
+  'Defect',
+  'Custom',
+  'CallExit'
+])
+
+const isReason = (u: unknown): u is Reason => {
+  if (typeof u !== 'object' || u === null) return false
+  const tag = (u as { _tag?: unknown })._tag
+  if (typeof tag !== 'string' || !TAGS.has(tag)) return false
+  switch (tag) {
+    case 'Failure':
+      return 'error' in u
+    case 'Defect':
+      return 'defect' in u
+    case 'Custom':
+      return 'reason' in u
+    case 'CallExit': {
+      const c = u as { reason?: unknown; call?: unknown; args?: unknown }
+      return isReason(c.reason) && typeof c.call === 'string' && Array.isArray(c.args)
+    }
+    default:
+      return true
+  }
+}
+
+/**
+ * io-ts codec for exit reasons.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.reason.is(Exit.killed) // true
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const reason: t.Type<Reason, Reason, unknown> = new t.Type<Reason, Reason, unknown>(
+  'Reason',
+  isReason,
+  (u, c) => (isReason(u) ? t.success(u) : t.failure(u, c)),
+  t.identity
+)
+
+/**
+ * io-ts codec for the `EXIT` message a trapping process gets.
+ *
+ * @example
+ * import { Exit, Process } from 'fp-ts-actors'
+ * const onExit = Process.on(Exit.ExitSignal, (m) => Process.sleep(0))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const ExitSignal: t.Type<ExitMessage, ExitMessage, unknown> = t.type(
+  { _tag: t.literal('EXIT'), from: pid, reason },
+  'ExitSignal'
+)
+
+/**
+ * io-ts codec for the `DOWN` message a monitoring process gets.
+ *
+ * @example
+ * import { Exit, Process } from 'fp-ts-actors'
+ * const onDown = Process.on(Exit.Down, (m) => Process.sleep(0))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const Down: t.Type<DownMessage, DownMessage, unknown> = t.type(
+  { _tag: t.literal('DOWN'), ref, pid: t.union([pid, t.string]), reason },
+  'Down'
+)

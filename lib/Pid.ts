@@ -1,0 +1,132 @@
+/**
+ * Process identities and unique references.
+ *
+ * ```ts
+ * interface Pid<M> // a process that accepts messages of type M (phantom)
+ * interface Ref    // a unique reference (makeRef, monitor refs)
+ * ```
+ *
+ * Pids and refs are opaque objects compared by identity. They travel inside
+ * messages: the `pid` and `ref` io-ts codecs recognise them, so a request can
+ * carry the pid to reply to.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Pid } from 'fp-ts-actors'
+ * const Get = t.type({ _tag: t.literal('Get'), replyTo: Pid.pid })
+ *
+ * @since 0.1.0
+ */
+import * as t from 'io-ts'
+import type { Eq as Eq_ } from 'fp-ts/lib/Eq.js'
+import { PidImpl, RefImpl } from './internal/pid.js'
+
+declare const PidTypeId: unique symbol
+declare const RefTypeId: unique symbol
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A process identity; `M` is the message type it accepts (phantom).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Pid<out M = unknown> {
+  readonly [PidTypeId]: { readonly _M: () => M }
+}
+
+/**
+ * A unique reference (`Process.makeRef`, monitor refs).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Ref {
+  readonly [RefTypeId]: 'Ref'
+}
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+/**
+ * io-ts codec for pids, so messages can carry them.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Pid } from 'fp-ts-actors'
+ * const Ping = t.type({ _tag: t.literal('Ping'), from: Pid.pid })
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const pid: t.Type<Pid<unknown>, Pid<unknown>, unknown> = new t.Type<Pid<unknown>, Pid<unknown>, unknown>(
+  'Pid',
+  (u): u is Pid<unknown> => u instanceof PidImpl,
+  (u, c) => (u instanceof PidImpl ? t.success(u as never) : t.failure(u, c)),
+  t.identity
+)
+
+/**
+ * io-ts codec for refs.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Pid } from 'fp-ts-actors'
+ * const Reply = t.type({ ref: Pid.ref, value: t.number })
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const ref: t.Type<Ref, Ref, unknown> = new t.Type<Ref, Ref, unknown>(
+  'Ref',
+  (u): u is Ref => u instanceof RefImpl,
+  (u, c) => (u instanceof RefImpl ? t.success(u as never) : t.failure(u, c)),
+  t.identity
+)
+
+// -------------------------------------------------------------------------------------
+// instances
+// -------------------------------------------------------------------------------------
+
+/**
+ * Pids are equal when they name the same process.
+ *
+ * @example
+ * import { Pid } from 'fp-ts-actors'
+ * declare const a: Pid.Pid
+ * Pid.Eq.equals(a, a) // true
+ *
+ * @category instances
+ * @since 0.1.0
+ */
+export const Eq: Eq_<Pid<unknown>> = { equals: (x, y) => x === y }
+
+/**
+ * Refs are equal when they are the same reference.
+ *
+ * @example
+ * import { Pid } from 'fp-ts-actors'
+ * declare const r: Pid.Ref
+ * Pid.RefEq.equals(r, r) // true
+ *
+ * @category instances
+ * @since 0.1.0
+ */
+export const RefEq: Eq_<Ref> = { equals: (x, y) => x === y }
+
+/**
+ * A readable form: `#PID<0.12.0>` (Elixir's inspect form).
+ *
+ * @example
+ * import { Pid } from 'fp-ts-actors'
+ * declare const p: Pid.Pid
+ * Pid.show(p) // '#PID<0.12.0>'
+ *
+ * @category instances
+ * @since 0.1.0
+ */
+export const show = (p: Pid<unknown> | Ref): string => String(p)

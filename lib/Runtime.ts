@@ -1,0 +1,258 @@
+/**
+ * The production interpreter.
+ *
+ * ```ts
+ * const rt = Runtime.make()
+ * rt.run(program)   // Promise<Exit.Reason>: spawns it, resolves when it ends
+ * rt.spawn / rt.send / rt.processes() / rt.shutdown()
+ * rt.exits$ / rt.deadLetters$ / rt.events$   // hot RxJS Observables
+ * ```
+ *
+ * Ready processes sit in a run queue drained in batches; each runs a slice
+ * of at most `budget` steps (fairness, as the BEAM counts reductions), and
+ * the runtime yields to the event loop between batches so I/O and timers run.
+ * A program that ends leaves no timer or handle behind: Node exits by itself.
+ *
+ * The streams are hot: they emit what happens while subscribed, and nothing
+ * is built for an event nobody observes.
+ *
+ * @example
+ * import { Effect, Runtime } from 'fp-ts-actors'
+ * const rt = Runtime.make()
+ * rt.exits$.subscribe(({ pid, reason }) => console.log(String(pid), reason._tag))
+ * await rt.run(Effect.succeed(42)) // { _tag: 'Normal', value: 42 }
+ *
+ * @since 0.1.0
+ */
+import type { Option } from 'fp-ts/lib/Option.js'
+import * as O from 'fp-ts/lib/Option.js'
+import type { Observable } from 'rxjs'
+import type { Effect } from './Effect.js'
+import type { Reason } from './Exit.js'
+import type { Fiber } from './internal/fiber.js'
+import { RUNNABLE, RUNNING, WAITING } from './internal/fiber.js'
+import { Kernel } from './internal/kernel.js'
+import { Op } from './internal/op.js'
+import { PidImpl } from './internal/pid.js'
+import type { Pid, Ref } from './Pid.js'
+import type { Dest, SpawnOptions } from './Process.js'
+import { fifo, hostClock, type Clock, type Scheduler } from './Scheduler.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A snapshot of one live process.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ProcessInfo {
+  readonly pid: Pid<unknown>
+  readonly name: Option<string>
+  readonly status: 'runnable' | 'running' | 'waiting' | 'exiting'
+  /** Number of messages in the mailbox. */
+  readonly mailbox: number
+  readonly links: ReadonlyArray<Pid<unknown>>
+  /** What this process monitors, one entry per monitor. */
+  readonly monitors: ReadonlyArray<Pid<unknown> | string>
+  readonly trapExit: boolean
+}
+
+/**
+ * A message that was not delivered: its target was dead (`noproc`), or the
+ * target's mailbox codec rejected it (`rejected`, with the io-ts report).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface DeadLetter {
+  readonly to: Dest
+  readonly message: unknown
+  readonly reason: 'noproc' | 'rejected'
+  /** PathReporter text when the mailbox codec rejected the message. */
+  readonly report?: ReadonlyArray<string>
+}
+
+/**
+ * A process ended.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ExitEvent {
+  readonly pid: Pid<unknown>
+  readonly reason: Reason
+}
+
+/**
+ * What happens in a runtime, as `events$` emits it (and the test runtime's trace records it).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Event =
+  | { readonly _tag: 'Spawn'; readonly pid: Pid<unknown>; readonly parent?: Pid<unknown> }
+  | { readonly _tag: 'Exit'; readonly pid: Pid<unknown>; readonly reason: Reason }
+  | { readonly _tag: 'Link' | 'Unlink'; readonly from: Pid<unknown>; readonly to: Pid<unknown> }
+  | { readonly _tag: 'Monitor'; readonly watcher: Pid<unknown>; readonly target: Dest; readonly ref: Ref }
+  | { readonly _tag: 'Down'; readonly watcher: Pid<unknown>; readonly ref: Ref; readonly reason: Reason }
+  | { readonly _tag: 'Send'; readonly from: Pid<unknown> | undefined; readonly to: Dest; readonly message: unknown }
+  | { readonly _tag: 'Receive'; readonly pid: Pid<unknown>; readonly message: unknown }
+  | { readonly _tag: 'DeadLetter'; readonly letter: DeadLetter }
+  /** A finalizer or an async cleanup failed; the process went on unwinding. */
+  | { readonly _tag: 'Error'; readonly pid: Pid<unknown>; readonly where: string; readonly error: unknown }
+
+/**
+ * Options of `make`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Steps a process runs before the scheduler moves on (fairness). Default 2000. */
+  readonly budget?: number
+  /** Time and timers. Default `Scheduler.hostClock`. */
+  readonly clock?: Clock
+  /** The run queue. Default `Scheduler.fifo({ budget })`. */
+  readonly scheduler?: Scheduler<unknown>
+  /** Called when a finalizer or cleanup fails. Default: an `Error` event, or `console.error` when nobody observes events. */
+  readonly onError?: (error: unknown, where: string, pid: Pid<unknown>) => void
+}
+
+/**
+ * A running system of processes.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Runtime {
+  /** Starts a process from outside any process. */
+  spawn<E, A>(program: Effect<E, A>): Pid<unknown>
+  spawn<E, A, M>(program: Effect<E, A>, options: SpawnOptions<M>): Pid<M>
+  /** Sends from outside any process; throws for an unregistered name. */
+  send<M>(dest: Dest<M>, message: NoInfer<M>): void
+  /** Spawns `program` and resolves with its exit reason when it ends (`Normal` carries the value). */
+  run<E, A>(program: Effect<E, A>): Promise<Reason<E, A>>
+  /** Every process exit, as it happens (hot). */
+  readonly exits$: Observable<ExitEvent>
+  /** Every undelivered message (hot). */
+  readonly deadLetters$: Observable<DeadLetter>
+  /** Every spawn, exit, link, unlink, monitor, down, send, receive, dead letter and error (hot). */
+  readonly events$: Observable<Event>
+  /** A snapshot of the live processes. */
+  processes(): ReadonlyArray<ProcessInfo>
+  /** Exits every process with `shutdown` and resolves once all have run their finalizers. */
+  shutdown(): Promise<void>
+}
+
+const KERNEL = Symbol.for('fp-ts-actors/kernel')
+
+/** @internal */
+export const kernelOf = (rt: Runtime): Kernel => {
+  const k = (rt as unknown as { [KERNEL]?: Kernel })[KERNEL]
+  if (k === undefined) throw new TypeError('expected a Runtime made by Runtime.make')
+  return k
+}
+
+const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** @internal */
+export const fromKernel = (kernel: Kernel): Runtime => {
+  const spawn = (program: unknown, options?: SpawnOptions<unknown>): Pid<unknown> => {
+    if (!(program instanceof Op)) throw new TypeError(`Runtime.spawn: expected an Effect to run, got ${describe(program)}`)
+    const mailbox = options?.mailbox
+    if (mailbox !== undefined && typeof (mailbox as { decode?: unknown }).decode !== 'function') {
+      throw new TypeError(`Runtime.spawn: options.mailbox must be an io-ts codec, got ${describe(mailbox)}`)
+    }
+    return kernel.spawn(undefined, program, mailbox === undefined ? {} : { mailbox })[0] as unknown as Pid<unknown>
+  }
+  const rt: Runtime & { [KERNEL]: Kernel } = {
+    [KERNEL]: kernel,
+    spawn: spawn as Runtime['spawn'],
+    send(dest, message) {
+      if (!(dest instanceof PidImpl) && typeof dest !== 'string') {
+        throw new TypeError(`Runtime.send: expected a Pid or a registered name (string), got ${describe(dest)}`)
+      }
+      if (kernel.send(undefined, dest, message) !== undefined) {
+        throw new Error(`Runtime.send: no process is registered as ${JSON.stringify(dest)}`)
+      }
+    },
+    run<E, A>(program: Effect<E, A>): Promise<Reason<E, A>> {
+      const pid = spawn(program) as unknown as PidImpl
+      return new Promise((resolve) => kernel.onExit(pid, (r) => resolve(r as Reason<E, A>)))
+    },
+    exits$: kernel.exits.asObservable(),
+    deadLetters$: kernel.deadLetters.asObservable(),
+    events$: kernel.events.asObservable(),
+    processes: () => [...kernel.procs.values()].map(info),
+    shutdown: () => kernel.shutdown()
+  }
+  return rt
+}
+
+const info = (f: Fiber): ProcessInfo => ({
+  pid: f.pid as unknown as Pid<unknown>,
+  name: O.fromNullable(f.name),
+  status: !f.alive ? 'exiting' : f.status === RUNNABLE ? 'runnable' : f.status === RUNNING ? 'running' : f.status === WAITING ? 'waiting' : 'exiting',
+  mailbox: f.mailboxSize,
+  links: f.rel === undefined ? [] : [...f.rel.links].map((l) => l.pid as unknown as Pid<unknown>),
+  monitors: f.rel === undefined ? [] : [...f.rel.monitors.values()].map(([, target]) => target as unknown as Pid<unknown> | string),
+  trapExit: f.trapExit
+})
+
+/**
+ * Makes a runtime. Options plug in the clock and the scheduler (the test
+ * interpreters use the same loop with virtual ones).
+ *
+ * @example
+ * import { Runtime } from 'fp-ts-actors'
+ * const rt = Runtime.make({ budget: 1000 })
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (options: Options = {}): Runtime => {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`Runtime.make: options must be an object, got ${describe(options)}`)
+  const budget = options.budget ?? 2000
+  if (!Number.isInteger(budget) || budget < 1) throw new TypeError(`Runtime.make: budget must be an integer >= 1, got ${String(budget)}`)
+  return fromKernel(
+    new Kernel({
+      clock: options.clock ?? hostClock,
+      scheduler: (options.scheduler as Scheduler<Fiber> | undefined) ?? fifo<Fiber>({ budget }),
+      onError: options.onError as ((error: unknown, where: string, pid: PidImpl) => void) | undefined
+    })
+  )
+}
+
+let defaultRuntime: Runtime | undefined
+
+/**
+ * The runtime `run` uses, made on first use.
+ *
+ * @example
+ * import { Runtime } from 'fp-ts-actors'
+ * Runtime.getDefault().processes().length
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const getDefault = (): Runtime => (defaultRuntime ??= make())
+
+/**
+ * Runs `program` as a process on the default runtime and resolves with its exit reason.
+ *
+ * @example
+ * import { Effect, Runtime } from 'fp-ts-actors'
+ * await Runtime.run(Effect.succeed(1)) // { _tag: 'Normal', value: 1 }
+ *
+ * @category interpreters
+ * @since 0.1.0
+ */
+export const run = <E, A>(program: Effect<E, A>): Promise<Reason<E, A>> => getDefault().run(program)
+

@@ -1,0 +1,16 @@
+/**
+ * fp-ts-actors: the Erlang/Elixir process model as typed, functional TypeScript.
+ *
+ * One entry point; each module is a namespace:
+ * `import { Effect, Process, Runtime, run } from 'fp-ts-actors'`.
+ *
+ * @since 0.1.0
+ */
+export * as Effect from './Effect.js'
+export * as Exit from './Exit.js'
+export * as Pid from './Pid.js'
+export * as Process from './Process.js'
+export * as Receive from './Receive.js'
+export * as Runtime from './Runtime.js'
+export * as Scheduler from './Scheduler.js'
+export { run } from './Runtime.js'

@@ -1,0 +1,582 @@
+/**
+ * A process: the run loop that interprets an `Effect` instruction tree with an
+ * explicit continuation stack, its mailbox with selective receive, and its
+ * interruption state. One loop per slice, one try/catch per slice, no JS
+ * recursion per step and no Promise per step or per message.
+ *
+ * @internal
+ */
+import type { Decoder } from 'io-ts'
+import * as O from 'fp-ts/lib/Option.js'
+import * as Ex from '../Exit.js'
+import type { Reason } from '../Exit.js'
+import type { AfterClause, OnClause } from './clause.js'
+import type { Host } from './host.js'
+import * as op from './op.js'
+import { Op } from './op.js'
+import type { PidImpl } from './pid.js'
+
+/** Status. */
+export const RUNNABLE = 0
+export const RUNNING = 1
+export const WAITING = 2
+export const EXITED = 3
+
+/** A removed message in the middle of the mailbox. */
+const HOLE: unique symbol = Symbol('hole')
+
+/** A running `Effect.timeout`: its timer, and whether its region has ended. @internal */
+class TimeoutBox {
+  timer: unknown = undefined
+  done = false
+}
+
+/** Per-process link and monitor tables, allocated on first use. @internal */
+export class Relations {
+  /** Linked processes (a set: links are idempotent). */
+  readonly links = new Set<Fiber>()
+  /** Monitors this process holds: ref id -> [target fiber or undefined, what was monitored]. */
+  readonly monitors = new Map<object, readonly [Fiber | undefined, PidImpl | string]>()
+  /** Monitors on this process: ref -> [watcher, what the watcher monitored (pid or name)]. */
+  readonly watchers = new Map<object, readonly [Fiber, PidImpl | string]>()
+}
+
+type Prim = (f: Fiber, a: unknown, b: unknown) => unknown
+type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
+
+/** How an uncaught failure becomes an exit reason. */
+export const reasonOf = (cause: Op): Reason => {
+  switch (cause._op) {
+    case op.FAIL:
+      return Ex.isExiting(cause.i0) ? cause.i0.reason : Ex.failure(cause.i0)
+    case op.DIE:
+      return Ex.defect(cause.i0)
+    default:
+      return cause.i0 as Reason
+  }
+}
+
+const notAnEffect = (u: unknown): Op =>
+  new Op(op.DIE, new TypeError(`expected an Effect, got ${u === null ? 'null' : typeof u}: ${String(u)}`))
+
+/** @internal */
+export class Fiber {
+  status = RUNNABLE
+  /** In the run queue. */
+  queued = false
+  /** The next instruction to evaluate when the fiber runs. */
+  cur: Op | undefined
+  readonly stack: Array<Op> = []
+  /** >0: interruption deferred. */
+  uninterruptible = 0
+  /** An interruption waiting to be taken (an INTERRUPT instruction). */
+  pending: Op | undefined = undefined
+  /** A whole-process interruption was accepted: the process is dying (isAlive is false). */
+  exiting = false
+  trapExit = false
+  name: string | undefined = undefined
+  rel: Relations | undefined = undefined
+
+  // mailbox: an array with a head index; HOLE marks a message taken from the middle
+  private mbox: Array<unknown> | undefined = undefined
+  private mhead = 0
+
+  // the receive the fiber is waiting in (undefined when not in a receive)
+  private rop: Op | undefined = undefined
+  private rcursor = 0
+  private rdeadline = 0
+  private rtimer: unknown = undefined
+  private rtimedOut = false
+
+  // the async the fiber is waiting in
+  private atoken = 0
+  private actl: AbortController | undefined = undefined
+  private acleanup: (() => void) | undefined = undefined
+
+  constructor(
+    readonly host: Host,
+    readonly pid: PidImpl,
+    program: Op,
+    readonly codec: Decoder<unknown, unknown> | undefined
+  ) {
+    this.cur = program
+  }
+
+  // -------------------------------------------------------------------------------------
+  // run loop
+  // -------------------------------------------------------------------------------------
+
+  /** Runs one slice of at most `budget` steps. Afterwards `status` tells whether it is runnable, waiting or exited. */
+  run(budget: number): void {
+    this.status = RUNNING
+    let cur = this.cur as Op
+    this.cur = undefined
+    if (this.pending !== undefined && this.uninterruptible === 0) cur = this.takePending(cur)
+    const stack = this.stack
+    let value: unknown
+    for (;;) {
+      try {
+        loop: for (;;) {
+          if (--budget < 0) {
+            this.cur = cur
+            this.status = RUNNABLE
+            return
+          }
+          switch (cur._op) {
+            case op.SUCCEED:
+              value = cur.i0
+              break
+            case op.SYNC:
+              value = (cur.i0 as () => unknown)()
+              break
+            case op.PRIM:
+              value = (cur.i0 as Prim)(this, cur.i1, cur.i2)
+              if (this.pending !== undefined && this.uninterruptible === 0) {
+                cur = this.takePending(cur)
+                continue
+              }
+              break
+            case op.MAP:
+            case op.FLATMAP:
+            case op.FOLD:
+            case op.ENSURE:
+              stack.push(cur)
+              cur = cur.i0 as Op
+              continue
+            case op.SUSPEND:
+              cur = (cur.i0 as () => Op)()
+              continue
+            case op.SYSCALL:
+              cur = (cur.i0 as Syscall)(this, cur.i1, cur.i2)
+              if (this.pending !== undefined && this.uninterruptible === 0) cur = this.takePending(cur)
+              continue
+            case op.FAIL:
+            case op.DIE:
+            case op.INTERRUPT: {
+              const next = this.unwind(cur)
+              if (next === undefined) return
+              cur = next
+              continue
+            }
+            case op.RECEIVE: {
+              const next = this.receive(cur)
+              if (next === undefined) {
+                this.cur = cur
+                this.status = WAITING
+                return
+              }
+              cur = next
+              continue
+            }
+            case op.ASYNC: {
+              const next = this.async(cur.i0 as Parameters<Fiber['async']>[0])
+              if (next === undefined) {
+                this.status = WAITING
+                return
+              }
+              cur = next
+              continue
+            }
+            case op.UNINTERRUPTIBLE:
+              stack.push(new Op(op.RESTORE, this.uninterruptible))
+              if (cur.i1 === true) {
+                this.uninterruptible = 0
+                cur = this.pending !== undefined ? this.takePending(cur.i0 as Op) : (cur.i0 as Op)
+              } else {
+                this.uninterruptible++
+                cur = cur.i0 as Op
+              }
+              continue
+            case op.TIMEOUT: {
+              const box = new TimeoutBox()
+              const frame = new Op(op.TIMEOUT_FRAME, box)
+              stack.push(frame)
+              const ms = cur.i1 as number
+              if (ms !== Infinity) box.timer = this.host.clock.setTimer(ms, () => this.interruptRegion(frame))
+              cur = cur.i0 as Op
+              continue
+            }
+            case op.YIELD:
+              this.cur = op.UNIT
+              this.status = RUNNABLE
+              return
+            default:
+              cur = notAnEffect(cur)
+              continue
+          }
+          // success: pop continuations until one takes the value
+          for (;;) {
+            const frame = stack.pop()
+            if (frame === undefined) {
+              this.finish(Ex.returned(value))
+              return
+            }
+            switch (frame._op) {
+              case op.MAP:
+                value = (frame.i1 as (a: unknown) => unknown)(value)
+                continue
+              case op.FLATMAP:
+                cur = (frame.i1 as (a: unknown) => Op)(value)
+                continue loop
+              case op.FOLD:
+                if (frame.i2 !== undefined) {
+                  cur = (frame.i2 as (a: unknown) => Op)(value)
+                  continue loop
+                }
+                continue
+              case op.ENSURE:
+                cur = this.finalize(frame, new Op(op.SUCCEED, value), Ex.returned(value))
+                continue loop
+              case op.RESTORE:
+                this.uninterruptible = frame.i0 as number
+                if (this.uninterruptible === 0 && this.pending !== undefined) {
+                  cur = this.takePending(new Op(op.SUCCEED, value))
+                  continue loop
+                }
+                continue
+              case op.FINALIZED: {
+                this.uninterruptible = frame.i1 as number
+                const saved = frame.i0 as Op
+                if (saved._op === op.SUCCEED) {
+                  value = saved.i0
+                  if (this.uninterruptible === 0 && this.pending !== undefined) {
+                    cur = this.takePending(saved)
+                    continue loop
+                  }
+                  continue
+                }
+                cur = saved
+                continue loop
+              }
+              case op.TIMEOUT_FRAME: {
+                const box = frame.i0 as TimeoutBox
+                this.closeTimeout(box)
+                value = O.some(value)
+                continue
+              }
+            }
+          }
+        }
+      } catch (e) {
+        cur = new Op(op.DIE, e)
+      }
+    }
+  }
+
+  /** Unwinds the stack with a failure; returns the next instruction, or `undefined` when the process has ended. */
+  private unwind(cause: Op): Op | undefined {
+    const stack = this.stack
+    for (;;) {
+      const frame = stack.pop()
+      if (frame === undefined) {
+        this.finish(reasonOf(cause))
+        return undefined
+      }
+      switch (frame._op) {
+        case op.FOLD:
+          if (cause._op === op.FAIL && frame.i1 !== undefined) return (frame.i1 as (e: unknown) => Op)(cause.i0)
+          continue
+        case op.ENSURE:
+          return this.finalize(frame, cause, reasonOf(cause))
+        case op.RESTORE:
+          this.uninterruptible = frame.i0 as number
+          if (this.uninterruptible === 0 && this.pending !== undefined && cause._op !== op.INTERRUPT) {
+            cause = this.takePending(cause)
+          }
+          continue
+        case op.FINALIZED: {
+          // the finalizer itself failed: report it, and the original outcome stands
+          this.uninterruptible = frame.i1 as number
+          this.host.report(this, reasonOf(cause), 'finalizer')
+          const saved = frame.i0 as Op
+          if (saved._op === op.SUCCEED) return saved
+          cause = saved
+          continue
+        }
+        case op.TIMEOUT_FRAME: {
+          this.closeTimeout(frame.i0 as TimeoutBox)
+          if (cause._op === op.INTERRUPT && cause.i1 === frame) return new Op(op.SUCCEED, O.none)
+          continue
+        }
+        default:
+          continue
+      }
+    }
+  }
+
+  /** Starts the finalizer of an ENSURE frame, uninterruptibly; `outcome` resumes after it. */
+  private finalize(frame: Op, outcome: Op, reason: Reason): Op {
+    this.stack.push(new Op(op.FINALIZED, outcome, this.uninterruptible))
+    this.uninterruptible++
+    return (frame.i1 as (r: Reason) => Op)(reason)
+  }
+
+  private closeTimeout(box: TimeoutBox): void {
+    box.done = true
+    if (box.timer !== undefined) {
+      this.host.clock.clearTimer(box.timer)
+      box.timer = undefined
+    }
+  }
+
+  /** Takes the pending interruption instead of `cur` (a stale region interruption is dropped). */
+  private takePending(cur: Op): Op {
+    const p = this.pending as Op
+    this.pending = undefined
+    if (p.i1 !== undefined && ((p.i1 as Op).i0 as TimeoutBox).done) return cur
+    if (this.rop !== undefined) this.leaveReceive()
+    return p
+  }
+
+  private finish(reason: Reason): void {
+    this.status = EXITED
+    this.cancelWait()
+    this.stack.length = 0
+    this.mbox = undefined
+    this.host.exited(this, reason)
+  }
+
+  // -------------------------------------------------------------------------------------
+  // interruption
+  // -------------------------------------------------------------------------------------
+
+  /** `true` while the process is neither exiting nor exited. */
+  get alive(): boolean {
+    return this.status !== EXITED && !this.exiting
+  }
+
+  /** An exit signal kills this process with `reason`: its finalizers run, then it exits. */
+  interrupt(reason: Reason): void {
+    if (!this.alive) return
+    this.exiting = true
+    this.pending = new Op(op.INTERRUPT, reason)
+    this.wakeForInterrupt()
+  }
+
+  /** A timeout fired: interrupt the region of `frame`, unless the whole process is already being interrupted. */
+  private interruptRegion(frame: Op): void {
+    const box = frame.i0 as TimeoutBox
+    box.timer = undefined
+    if (box.done || this.status === EXITED || this.pending !== undefined) return
+    this.pending = new Op(op.INTERRUPT, Ex.timeout, frame)
+    this.wakeForInterrupt()
+  }
+
+  private wakeForInterrupt(): void {
+    if (this.status === WAITING && this.uninterruptible === 0) {
+      this.cancelWait()
+      this.status = RUNNABLE
+      this.host.schedule(this)
+    }
+  }
+
+  private cancelWait(): void {
+    if (this.rop !== undefined) this.leaveReceive()
+    if (this.actl !== undefined) {
+      const ctl = this.actl
+      const cleanup = this.acleanup
+      this.atoken++
+      this.actl = undefined
+      this.acleanup = undefined
+      try {
+        ctl.abort()
+        if (cleanup !== undefined) cleanup()
+      } catch (e) {
+        this.host.report(this, e, 'async cleanup')
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // async
+  // -------------------------------------------------------------------------------------
+
+  /** Registers the callback; returns the next instruction if it resumed synchronously, else waits. */
+  private async(
+    register: (resume: (e: unknown) => void, signal: AbortSignal) => void | (() => void)
+  ): Op | undefined {
+    const token = ++this.atoken
+    const ctl = new AbortController()
+    let registering = true
+    let now: Op | undefined
+    const resume = (e: unknown): void => {
+      if (token !== this.atoken) return
+      this.atoken++
+      const next = e instanceof Op ? e : notAnEffect(e)
+      if (registering) {
+        now = next
+        return
+      }
+      this.actl = undefined
+      this.acleanup = undefined
+      this.cur = next
+      this.status = RUNNABLE
+      this.host.schedule(this)
+    }
+    let cleanup: void | (() => void)
+    try {
+      cleanup = register(resume, ctl.signal)
+    } catch (e) {
+      this.atoken++
+      throw e
+    } finally {
+      registering = false
+    }
+    if (now !== undefined) return now
+    this.actl = ctl
+    this.acleanup = typeof cleanup === 'function' ? cleanup : undefined
+    return undefined
+  }
+
+  // -------------------------------------------------------------------------------------
+  // mailbox and selective receive
+  // -------------------------------------------------------------------------------------
+
+  /** Number of messages waiting. */
+  get mailboxSize(): number {
+    const m = this.mbox
+    if (m === undefined) return 0
+    let n = 0
+    for (let i = this.mhead; i < m.length; i++) if (m[i] !== HOLE) n++
+    return n
+  }
+
+  /** The messages waiting, oldest first (a copy). */
+  messages(): Array<unknown> {
+    const m = this.mbox
+    const out: Array<unknown> = []
+    if (m !== undefined) for (let i = this.mhead; i < m.length; i++) if (m[i] !== HOLE) out.push(m[i])
+    return out
+  }
+
+  /** Appends a message; wakes the fiber if it waits in a receive that may take it. */
+  deliver(message: unknown): void {
+    if (this.status === EXITED) return
+    if (this.mbox === undefined) this.mbox = [message]
+    else this.mbox.push(message)
+    if (this.status === WAITING && this.rop !== undefined && (this.rop.i0 as ReadonlyArray<OnClause>).length > 0) {
+      this.status = RUNNABLE
+      this.host.schedule(this)
+    }
+  }
+
+  /** Removes the first waiting message `pred` accepts; `true` if one was removed. */
+  removeFirst(pred: (m: unknown) => boolean): boolean {
+    const m = this.mbox
+    if (m === undefined) return false
+    for (let i = this.mhead; i < m.length; i++) {
+      if (m[i] !== HOLE && pred(m[i])) {
+        this.take(i)
+        return true
+      }
+    }
+    return false
+  }
+
+  /** Evaluates a RECEIVE: the handler's instruction for the first matching message, the `after` handler, or `undefined` to wait. */
+  private receive(cur: Op): Op | undefined {
+    const clauses = cur.i0 as ReadonlyArray<OnClause>
+    const after = cur.i1 as AfterClause | undefined
+    const fresh = this.rop === undefined
+    const m = this.mbox
+    if (m !== undefined && clauses.length > 0) {
+      const n = clauses.length
+      for (let i = fresh ? this.mhead : this.rcursor; i < m.length; i++) {
+        const msg = m[i]
+        if (msg === HOLE) continue
+        for (let c = 0; c < n; c++) {
+          const clause = clauses[c] as OnClause
+          let decoded: unknown
+          if (clause.fast) {
+            if (!(clause.codec as unknown as { is: (u: unknown) => boolean }).is(msg)) continue
+            decoded = msg
+          } else {
+            const v = clause.codec.decode(msg)
+            if (v._tag === 'Left') continue
+            decoded = v.right
+          }
+          this.take(i)
+          if (!fresh) this.leaveReceive()
+          if (this.host.tracing) this.host.received(this, msg)
+          return clause.handler(decoded)
+        }
+      }
+      this.rcursor = m.length
+    } else {
+      this.rcursor = m === undefined ? 0 : m.length
+    }
+    if (after !== undefined) {
+      if (fresh) {
+        if (after.ms === 0) return after.handler()
+        if (after.ms !== Infinity) {
+          this.rdeadline = this.host.clock.now() + after.ms
+          this.armReceiveTimer(after.ms)
+        }
+      } else if (this.rtimedOut) {
+        this.rtimedOut = false
+        const left = this.rdeadline - this.host.clock.now()
+        if (left <= 0) {
+          this.leaveReceive()
+          return after.handler()
+        }
+        this.armReceiveTimer(left) // the host timer fired early: re-arm for the rest
+      }
+    }
+    this.rop = cur
+    return undefined
+  }
+
+  private armReceiveTimer(ms: number): void {
+    this.rtimer = this.host.clock.setTimer(ms, () => {
+      this.rtimer = undefined
+      if (this.rop === undefined) return
+      this.rtimedOut = true
+      if (this.status === WAITING) {
+        this.status = RUNNABLE
+        this.host.schedule(this)
+      }
+    })
+  }
+
+  private leaveReceive(): void {
+    this.rop = undefined
+    this.rtimedOut = false
+    if (this.rtimer !== undefined) {
+      this.host.clock.clearTimer(this.rtimer)
+      this.rtimer = undefined
+    }
+  }
+
+  private take(i: number): void {
+    const m = this.mbox as Array<unknown>
+    if (i === this.mhead) {
+      m[i] = undefined
+      let h = i + 1
+      while (h < m.length && m[h] === HOLE) m[h++] = undefined
+      this.mhead = h
+      if (h === m.length) {
+        m.length = 0
+        this.mhead = 0
+        this.rcursor = 0
+      } else if (h > 64 && h * 2 > m.length) {
+        this.compact()
+      }
+    } else {
+      m[i] = HOLE
+    }
+  }
+
+  /** Drops the consumed prefix and the holes, keeping the receive cursor on the same message. */
+  private compact(): void {
+    const m = this.mbox as Array<unknown>
+    const out: Array<unknown> = []
+    let cursor = -1
+    for (let i = this.mhead; i < m.length; i++) {
+      if (i === this.rcursor) cursor = out.length
+      if (m[i] !== HOLE) out.push(m[i])
+    }
+    this.rcursor = cursor === -1 ? out.length : cursor
+    this.mbox = out
+    this.mhead = 0
+  }
+}

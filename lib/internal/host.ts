@@ -1,0 +1,61 @@
+/**
+ * What a fiber needs from the interpreter that runs it. The production
+ * kernel, the deterministic test runtime and the scheduler-free TestKit each
+ * implement it; the process primitives (`Process.send`, `spawn`, `link`, ...)
+ * call it, so one program runs unchanged under all three.
+ *
+ * @internal
+ */
+import type { Decoder } from 'io-ts'
+import type { Reason } from '../Exit.js'
+import type { Clock } from '../Scheduler.js'
+import type { Fiber } from './fiber.js'
+import type { Op } from './op.js'
+import type { PidImpl, RefImpl } from './pid.js'
+
+/** @internal */
+export interface NoProcess {
+  readonly _tag: 'NoProcess'
+  readonly dest: PidImpl | string
+}
+/** @internal */
+export interface BadArg {
+  readonly _tag: 'BadArg'
+  readonly message: string
+}
+
+/** @internal */
+export interface SpawnOpts {
+  readonly mailbox?: Decoder<unknown, unknown>
+  readonly link?: boolean
+  readonly monitor?: boolean
+  /** registered atomically with the spawn */
+  readonly name?: string
+}
+
+/** @internal */
+export interface Host {
+  readonly clock: Clock
+  /** `true` when someone observes events: the fiber reports receives then. */
+  readonly tracing: boolean
+  /** The fiber became runnable. */
+  schedule(f: Fiber): void
+  /** The fiber has finished unwinding. */
+  exited(f: Fiber, reason: Reason): void
+  /** A finalizer, cleanup or observer failed: reported, never thrown into the loop. */
+  report(f: Fiber, error: unknown, where: string): void
+  /** Trace hook: `f` took `message` out of its mailbox. */
+  received(f: Fiber, message: unknown): void
+
+  spawn(parent: Fiber | undefined, program: Op, opts: SpawnOpts): readonly [PidImpl, RefImpl | undefined]
+  send(from: Fiber | undefined, dest: unknown, message: unknown): NoProcess | undefined
+  link(from: Fiber, pid: PidImpl): NoProcess | undefined
+  unlink(from: Fiber, pid: PidImpl): void
+  monitor(from: Fiber, target: PidImpl | string): RefImpl
+  demonitor(from: Fiber, ref: RefImpl): boolean
+  exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void
+  isAlive(pid: PidImpl): boolean
+  register(name: string, pid: PidImpl): BadArg | undefined
+  unregister(name: string): BadArg | undefined
+  whereis(name: string): PidImpl | undefined
+}

@@ -1,0 +1,349 @@
+/**
+ * The process table and everything between processes: spawning, message
+ * delivery (with mailbox codecs and dead letters), links, monitors, exit
+ * signals, registered names, and the run queue drained in batches.
+ *
+ * Exit signals follow real Elixir (EXIT_SIGNALS.md); they are delivered
+ * without recursion: a dying process marks its linked processes for
+ * interruption, and each one unwinds in its own slice.
+ *
+ * @internal
+ */
+import { Subject } from 'rxjs'
+import { PathReporter } from 'io-ts/lib/PathReporter.js'
+import * as Ex from '../Exit.js'
+import type { Reason } from '../Exit.js'
+import type { DeadLetter, Event, ExitEvent } from '../Runtime.js'
+import type { Clock, Scheduler } from '../Scheduler.js'
+import { EXITED, Fiber, Relations, RUNNABLE } from './fiber.js'
+import type { BadArg, Host, NoProcess, SpawnOpts } from './host.js'
+import type { Op } from './op.js'
+import type { Pid } from '../Pid.js'
+import { PidImpl, RefImpl } from './pid.js'
+
+const rel = (f: Fiber): Relations => (f.rel ??= new Relations())
+
+/** The public view of an internal pid. */
+const asPid = (p: PidImpl): Pid<unknown> => p as unknown as Pid<unknown>
+
+/** @internal */
+export interface KernelOptions {
+  readonly clock: Clock
+  readonly scheduler: Scheduler<Fiber>
+  readonly onError?: ((error: unknown, where: string, pid: PidImpl) => void) | undefined
+}
+
+/** @internal */
+export class Kernel implements Host {
+  readonly clock: Clock
+  readonly scheduler: Scheduler<Fiber>
+  readonly procs = new Map<number, Fiber>()
+  readonly names = new Map<string, Fiber>()
+  readonly exits = new Subject<ExitEvent>()
+  readonly deadLetters = new Subject<DeadLetter>()
+  readonly events = new Subject<Event>()
+  /** A synchronous observer of every event (the test runtime's trace). */
+  sink: ((e: Event) => void) | undefined = undefined
+  /** Processes whose exit someone awaits (`run`, `Rx.exits`): allocated only for them. */
+  private readonly watchers = new Map<Fiber, Array<(r: Reason) => void>>()
+  private nextId = 1
+  private requested = false
+  private draining = false
+  private closing = false
+  private readonly idle: Array<() => void> = []
+  private readonly onError: KernelOptions['onError']
+
+  constructor(options: KernelOptions) {
+    this.clock = options.clock
+    this.scheduler = options.scheduler
+    this.onError = options.onError
+  }
+
+  get tracing(): boolean {
+    return this.sink !== undefined || this.events.observed
+  }
+
+  private emit(e: Event): void {
+    if (this.sink !== undefined) this.sink(e)
+    if (this.events.observed) this.events.next(e)
+  }
+
+  // -------------------------------------------------------------------------------------
+  // scheduling
+  // -------------------------------------------------------------------------------------
+
+  schedule(f: Fiber): void {
+    if (f.queued) return
+    f.queued = true
+    this.scheduler.push(f)
+    if (!this.draining && !this.requested) {
+      this.requested = true
+      this.scheduler.request(this.drain)
+    }
+  }
+
+  /** Runs ready processes for a batch (about 10 ms), then yields to the host. */
+  readonly drain = (): void => {
+    this.requested = false
+    if (this.draining) return
+    this.draining = true
+    const start = performance.now()
+    let n = 0
+    try {
+      for (;;) {
+        const f = this.scheduler.pop()
+        if (f === undefined) break
+        f.queued = false
+        if (f.status !== RUNNABLE) continue
+        f.run(this.scheduler.budget())
+        if (f.status === RUNNABLE) this.schedule(f)
+        if ((++n & 127) === 0 && performance.now() - start > 10) break
+      }
+    } finally {
+      this.draining = false
+    }
+    const next = this.scheduler.pop()
+    if (next !== undefined) {
+      next.queued = false
+      this.schedule(next)
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // spawning and exiting
+  // -------------------------------------------------------------------------------------
+
+  spawn(parent: Fiber | undefined, program: Op, opts: SpawnOpts): readonly [PidImpl, RefImpl | undefined] {
+    const pid = new PidImpl(this.nextId++, undefined)
+    const f = new Fiber(this, pid, program, opts.mailbox)
+    pid._fiber = f
+    this.procs.set(pid.id, f)
+    if (this.tracing) this.emit(parent === undefined ? { _tag: 'Spawn', pid: asPid(pid) } : { _tag: 'Spawn', pid: asPid(pid), parent: asPid(parent.pid) })
+    if (opts.name !== undefined) {
+      f.name = opts.name
+      this.names.set(opts.name, f)
+    }
+    if (parent !== undefined && opts.link === true) this.linkBoth(parent, f)
+    const ref = parent !== undefined && opts.monitor === true ? this.monitor(parent, pid) : undefined
+    if (this.closing) f.interrupt(Ex.shutdown)
+    this.schedule(f)
+    return [pid, ref]
+  }
+
+  exited(f: Fiber, reason: Reason): void {
+    const pid = f.pid
+    this.procs.delete(pid.id)
+    if (f.name !== undefined && this.names.get(f.name) === f) this.names.delete(f.name)
+    pid._fiber = undefined
+    if (this.tracing) this.emit({ _tag: 'Exit', pid: asPid(pid), reason })
+    const r = f.rel
+    if (r !== undefined) {
+      f.rel = undefined
+      // link signals first, then DOWN messages (as observed on Elixir)
+      for (const l of r.links) {
+        l.rel?.links.delete(f)
+        this.linkSignal(l, pid, reason)
+      }
+      for (const [ref, [watcher, target]] of r.watchers) {
+        watcher.rel?.monitors.delete(ref)
+        this.down(watcher, ref as RefImpl, target, reason)
+      }
+      for (const [ref, [target]] of r.monitors) target?.rel?.watchers.delete(ref)
+    }
+    if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason })
+    const ws = this.watchers.get(f)
+    if (ws !== undefined) {
+      this.watchers.delete(f)
+      for (const w of ws) w(reason)
+    }
+    if (this.procs.size === 0 && this.idle.length > 0) for (const k of this.idle.splice(0)) k()
+  }
+
+  /** Calls `k` with the exit reason of `pid` (at once with `noproc` when it is not alive). */
+  onExit(pid: PidImpl, k: (r: Reason) => void): () => void {
+    const f = pid._fiber as Fiber | undefined
+    if (f === undefined || f.status === EXITED) {
+      k(Ex.noproc)
+      return () => {}
+    }
+    let ws = this.watchers.get(f)
+    if (ws === undefined) this.watchers.set(f, (ws = []))
+    ws.push(k)
+    return () => {
+      const list = this.watchers.get(f)
+      if (list === undefined) return
+      const i = list.indexOf(k)
+      if (i >= 0) list.splice(i, 1)
+      if (list.length === 0) this.watchers.delete(f)
+    }
+  }
+
+  /** Exits every process with `shutdown` (untrappable here); resolves when none is left. */
+  shutdown(): Promise<void> {
+    this.closing = true
+    return new Promise((resolve) => {
+      if (this.procs.size === 0) return resolve()
+      this.idle.push(resolve)
+      for (const f of [...this.procs.values()]) f.interrupt(Ex.shutdown)
+    })
+  }
+
+  report(f: Fiber, error: unknown, where: string): void {
+    if (this.tracing) this.emit({ _tag: 'Error', pid: asPid(f.pid), where, error })
+    if (this.onError !== undefined) this.onError(error, where, f.pid)
+    else if (!this.tracing) console.error(`fp-ts-actors: ${where} of ${f.pid} failed:`, error)
+  }
+
+  received(f: Fiber, message: unknown): void {
+    this.emit({ _tag: 'Receive', pid: asPid(f.pid), message })
+  }
+
+  // -------------------------------------------------------------------------------------
+  // messages
+  // -------------------------------------------------------------------------------------
+
+  send(from: Fiber | undefined, dest: unknown, message: unknown): NoProcess | undefined {
+    let target: Fiber | undefined
+    if (dest instanceof PidImpl) {
+      target = dest._fiber as Fiber | undefined
+    } else {
+      target = this.names.get(dest as string)
+      if (target === undefined) return { _tag: 'NoProcess', dest: dest as string }
+    }
+    if (this.tracing) this.emit({ _tag: 'Send', from: from === undefined ? undefined : asPid(from.pid), to: dest as Pid<unknown> | string, message })
+    if (target === undefined || target.status === EXITED) {
+      this.deadLetter({ to: dest as Pid<unknown> | string, message, reason: 'noproc' })
+      return undefined
+    }
+    const codec = target.codec
+    if (codec !== undefined) {
+      let report: ReadonlyArray<string> | undefined
+      try {
+        const v = codec.decode(message)
+        if (v._tag === 'Left') report = PathReporter.report(v)
+      } catch (e) {
+        report = [`the mailbox codec threw: ${String(e)}`]
+      }
+      if (report !== undefined) {
+        this.deadLetter({ to: dest as Pid<unknown> | string, message, reason: 'rejected', report })
+        return undefined
+      }
+    }
+    target.deliver(message)
+    return undefined
+  }
+
+  deadLetter(letter: DeadLetter): void {
+    if (this.tracing) this.emit({ _tag: 'DeadLetter', letter })
+    if (this.deadLetters.observed) this.deadLetters.next(letter)
+  }
+
+  // -------------------------------------------------------------------------------------
+  // links, monitors, exit signals
+  // -------------------------------------------------------------------------------------
+
+  private linkBoth(a: Fiber, b: Fiber): void {
+    const la = rel(a).links
+    if (la.has(b)) return
+    la.add(b)
+    rel(b).links.add(a)
+    if (this.tracing) this.emit({ _tag: 'Link', from: asPid(a.pid), to: asPid(b.pid) })
+  }
+
+  link(from: Fiber, pid: PidImpl): NoProcess | undefined {
+    const t = pid._fiber as Fiber | undefined
+    if (t === from) return undefined
+    if (t === undefined || t.status === EXITED) {
+      if (!from.trapExit) return { _tag: 'NoProcess', dest: pid }
+      from.deliver(exitMessage(pid, Ex.noproc))
+      return undefined
+    }
+    this.linkBoth(from, t)
+    return undefined
+  }
+
+  unlink(from: Fiber, pid: PidImpl): void {
+    const t = pid._fiber as Fiber | undefined
+    if (t === undefined || from.rel === undefined || !from.rel.links.delete(t)) return
+    t.rel?.links.delete(from)
+    if (this.tracing) this.emit({ _tag: 'Unlink', from: asPid(from.pid), to: asPid(pid) })
+  }
+
+  monitor(from: Fiber, target: PidImpl | string): RefImpl {
+    const ref = new RefImpl()
+    const t = (typeof target === 'string' ? this.names.get(target) : target._fiber) as Fiber | undefined
+    if (this.tracing) this.emit({ _tag: 'Monitor', watcher: asPid(from.pid), target: typeof target === 'string' ? target : asPid(target), ref: ref as never })
+    if (t === undefined || t.status === EXITED) {
+      this.down(from, ref, target, Ex.noproc)
+      return ref
+    }
+    rel(from).monitors.set(ref, [t, target])
+    rel(t).watchers.set(ref, [from, target])
+    return ref
+  }
+
+  demonitor(from: Fiber, ref: RefImpl): boolean {
+    const entry = from.rel?.monitors.get(ref)
+    if (entry === undefined) return false
+    from.rel?.monitors.delete(ref)
+    entry[0]?.rel?.watchers.delete(ref)
+    return true
+  }
+
+  private down(watcher: Fiber, ref: RefImpl, target: PidImpl | string, reason: Reason): void {
+    if (this.tracing) this.emit({ _tag: 'Down', watcher: asPid(watcher.pid), ref: ref as never, reason })
+    watcher.deliver({ _tag: 'DOWN', ref, pid: target, reason })
+  }
+
+  /** A linked process died with `reason`. */
+  private linkSignal(l: Fiber, from: PidImpl, reason: Reason): void {
+    if (!l.alive) return
+    if (l.trapExit) l.deliver(exitMessage(from, reason))
+    else if (reason._tag !== 'Normal') l.interrupt(reason)
+  }
+
+  /** `Process.exit(pid, reason)` sent by `from`. */
+  exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void {
+    const t = pid._fiber as Fiber | undefined
+    if (t === undefined || !t.alive) return
+    if (reason._tag === 'Kill') t.interrupt(Ex.killed)
+    else if (t.trapExit) t.deliver(exitMessage(from?.pid ?? pid, reason))
+    else if (reason._tag !== 'Normal' || t === from) t.interrupt(reason)
+  }
+
+  isAlive(pid: PidImpl): boolean {
+    const f = pid._fiber as Fiber | undefined
+    return f !== undefined && f.alive
+  }
+
+  // -------------------------------------------------------------------------------------
+  // names
+  // -------------------------------------------------------------------------------------
+
+  register(name: string, pid: PidImpl): BadArg | undefined {
+    const owner = this.names.get(name)
+    if (owner !== undefined) return badArg(`Process.register: the name ${JSON.stringify(name)} is already registered to ${owner.pid}`)
+    const f = pid._fiber as Fiber | undefined
+    if (f === undefined || !f.alive) return badArg(`Process.register: ${pid} is not alive`)
+    if (f.name !== undefined) return badArg(`Process.register: ${pid} is already registered as ${JSON.stringify(f.name)}`)
+    f.name = name
+    this.names.set(name, f)
+    return undefined
+  }
+
+  unregister(name: string): BadArg | undefined {
+    const f = this.names.get(name)
+    if (f === undefined) return badArg(`Process.unregister: the name ${JSON.stringify(name)} is not registered`)
+    this.names.delete(name)
+    f.name = undefined
+    return undefined
+  }
+
+  whereis(name: string): PidImpl | undefined {
+    return this.names.get(name)?.pid
+  }
+}
+
+const exitMessage = (from: PidImpl, reason: Reason): Ex.ExitMessage => ({ _tag: 'EXIT', from: from as never, reason })
+
+const badArg = (message: string): BadArg => ({ _tag: 'BadArg', message })

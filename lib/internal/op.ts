@@ -1,0 +1,93 @@
+/**
+ * The instruction set. Every `Effect` value is an `Op`: one class, one shape
+ * (an opcode and three generic slots), so the run loop sees a monomorphic
+ * object and dispatches with a `switch` on a small integer.
+ *
+ * Instructions double as stack frames: a `FlatMap` instruction is pushed as
+ * the continuation of its own first slot.
+ *
+ * @internal
+ */
+
+/** i0: value */
+export const SUCCEED = 0
+/** i0: typed error */
+export const FAIL = 1
+/** i0: thunk */
+export const SYNC = 2
+/** i0: thunk returning an Op */
+export const SUSPEND = 3
+/** i0: effect, i1: a => b (a frame applied without allocating a new instruction) */
+export const MAP = 4
+/** i0: effect, i1: a => Op */
+export const FLATMAP = 5
+/** i0: effect, i1: e => Op (or undefined), i2: a => Op (or undefined) */
+export const FOLD = 6
+/** i0: effect, i1: reason => Op (the finalizer; runs on every outcome, uninterruptibly) */
+export const ENSURE = 7
+/** i0: register(resume, signal) */
+export const ASYNC = 8
+/** i0: effect: run with interruption deferred */
+export const UNINTERRUPTIBLE = 9
+/** i0: effect, i1: ms; succeeds with Option */
+export const TIMEOUT = 10
+/** i0: (fiber, i1, i2) => value: a synchronous primitive of the process host */
+export const PRIM = 11
+/** i0: (fiber, i1, i2) => Op: a primitive that continues with an instruction */
+export const SYSCALL = 12
+/** i0: compiled clauses, i1: after clause or undefined */
+export const RECEIVE = 13
+/** i0: thrown value: a defect */
+export const DIE = 14
+/** i0: exit reason, i1: the TIMEOUT frame it targets, or undefined for the whole process */
+export const INTERRUPT = 15
+// frames only
+/** restores interruptibility when popped */
+export const RESTORE = 16
+/** i0: the saved outcome (an Op: SUCCEED, FAIL, DIE or INTERRUPT) to resume after a finalizer */
+export const FINALIZED = 17
+/** i0: the timer handle state of a running timeout (mutable box) */
+export const TIMEOUT_FRAME = 18
+/** yields the rest of the slice: the fiber goes to the back of the run queue */
+export const YIELD = 19
+
+const EffectTypeId: unique symbol = Symbol.for('fp-ts-actors/Effect') as never
+
+/** @internal */
+export class Op {
+  declare readonly [EffectTypeId]: { readonly _E: () => unknown; readonly _A: () => unknown }
+  constructor(
+    readonly _op: number,
+    readonly i0: unknown,
+    readonly i1: unknown = undefined,
+    readonly i2: unknown = undefined
+  ) {}
+  [Symbol.iterator](): Generator<Op, unknown, unknown> {
+    return new SingleShotGen(this)
+  }
+}
+
+/** `yield*` on an Effect: yields the Effect once, returns what the driver passes back. @internal */
+class SingleShotGen implements Generator<Op, unknown, unknown> {
+  private called = false
+  constructor(private readonly self: Op) {}
+  next(a: unknown): IteratorResult<Op, unknown> {
+    if (this.called) return { done: true, value: a }
+    this.called = true
+    return { done: false, value: this.self }
+  }
+  return(a: unknown): IteratorResult<Op, unknown> {
+    return { done: true, value: a }
+  }
+  throw(e: unknown): IteratorResult<Op, unknown> {
+    throw e
+  }
+  [Symbol.iterator](): Generator<Op, unknown, unknown> {
+    return new SingleShotGen(this.self)
+  }
+  [Symbol.dispose](): void {}
+}
+
+export const isOp = (u: unknown): u is Op => u instanceof Op
+
+export const UNIT = new Op(SUCCEED, undefined)

@@ -1,0 +1,44 @@
+/**
+ * Runtime representations of pids and refs.
+ *
+ * @internal
+ */
+
+let nextRef = 1
+
+const inspect = Symbol.for('nodejs.util.inspect.custom')
+
+/** @internal */
+export class PidImpl {
+  /** The live process behind this pid; cleared when it exits. @internal */
+  _fiber: unknown
+  constructor(
+    readonly id: number,
+    fiber: unknown
+  ) {
+    this._fiber = fiber
+  }
+  toString(): string {
+    return `#PID<0.${this.id}.0>`
+  }
+  toJSON(): string {
+    return this.toString()
+  }
+  [inspect](): string {
+    return this.toString()
+  }
+}
+
+/** @internal */
+export class RefImpl {
+  readonly id: number = nextRef++
+  toString(): string {
+    return `#Reference<0.${this.id}>`
+  }
+  toJSON(): string {
+    return this.toString()
+  }
+  [inspect](): string {
+    return this.toString()
+  }
+}
