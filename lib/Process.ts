@@ -67,12 +67,13 @@ export type Pid<M = unknown> = P.Pid<M>
 export type Ref = P.Ref
 
 /**
- * A pid, or a registered name.
+ * Where a message can be sent: a pid, a registered name, or a reply alias
+ * (a `Ref` made by `alias`).
  *
  * @category model
  * @since 0.1.0
  */
-export type Dest<M = unknown> = Pid<M> | string
+export type Dest<M = unknown> = Pid<M> | string | Ref
 
 /**
  * `send` to an unregistered name, or `link` to a dead pid by a process that
@@ -126,9 +127,11 @@ const checkPid = (where: string, u: unknown): PidImpl => {
   return u
 }
 
-const checkDest = (where: string, u: unknown): void => {
-  if (!(u instanceof PidImpl) && typeof u !== 'string') {
-    throw new TypeError(`${where}: expected a Pid or a registered name (string), got ${describe(u)}`)
+const checkDest = (where: string, u: unknown, aliasOk = true): void => {
+  if (!(u instanceof PidImpl) && typeof u !== 'string' && !(aliasOk && u instanceof RefImpl)) {
+    throw new TypeError(
+      `${where}: expected a Pid${aliasOk ? ', an alias Ref' : ''} or a registered name (string), got ${describe(u)}`
+    )
   }
 }
 
@@ -379,8 +382,8 @@ export const unlink = (pid: Pid<unknown>): Effect<never, void> =>
  * @category links and monitors
  * @since 0.1.0
  */
-export const monitor = (target: Dest<unknown>): Effect<never, Ref> => {
-  checkDest('Process.monitor', target)
+export const monitor = (target: Pid<unknown> | string): Effect<never, Ref> => {
+  checkDest('Process.monitor', target, false)
   return prim((f, t) => f.host.monitor(f, t as PidImpl | string), target)
 }
 
@@ -409,6 +412,44 @@ export const demonitor = (ref: Ref, options?: { readonly flush?: boolean }): Eff
     if (flush) f.removeFirst(isDownOf(r))
     return active
   }, ref)
+}
+
+/**
+ * Makes a reply alias: a `Ref` that others can `send` to, delivering into the
+ * caller's mailbox, past its mailbox codec, while the alias is active
+ * (Erlang's `alias/1`). With `oneShot` the first message through it
+ * deactivates it (Erlang's `[reply]`). A message to an inactive alias is a
+ * dead letter, never a late arrival in the mailbox: this is how a `call` that
+ * timed out stays clean.
+ *
+ * @example
+ * import { Effect, Process } from 'fp-ts-actors'
+ * const p = Effect.gen(function* () {
+ *   const replyTo = yield* Process.alias({ oneShot: true })
+ *   yield* Process.send(replyTo, 'pong') // delivered; a second send would be a dead letter
+ * })
+ *
+ * @category messages
+ * @since 0.1.0
+ */
+export const alias = (options?: { readonly oneShot?: boolean }): Effect<never, Ref> => {
+  const oneShot = options?.oneShot === true
+  return prim((f) => f.host.alias(f, oneShot))
+}
+
+/**
+ * Deactivates an alias made by the caller; succeeds with whether it was active.
+ *
+ * @example
+ * import { Effect, Process } from 'fp-ts-actors'
+ * const p = Effect.flatMap(Process.alias(), (a) => Process.unalias(a))
+ *
+ * @category messages
+ * @since 0.1.0
+ */
+export const unalias = (ref: Ref): Effect<never, boolean> => {
+  if (!(ref instanceof RefImpl)) throw new TypeError(`Process.unalias: expected a Ref, got ${describe(ref)}`)
+  return prim((f, r) => f.host.unalias(f, r as RefImpl), ref)
 }
 
 // -------------------------------------------------------------------------------------

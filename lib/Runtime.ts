@@ -33,7 +33,7 @@ import type { Fiber } from './internal/fiber.js'
 import { RUNNABLE, RUNNING, WAITING } from './internal/fiber.js'
 import { Kernel } from './internal/kernel.js'
 import { Op } from './internal/op.js'
-import { PidImpl } from './internal/pid.js'
+import { PidImpl, RefImpl } from './internal/pid.js'
 import type { Pid, Ref } from './Pid.js'
 import type { Dest, SpawnOptions } from './Process.js'
 import { fifo, hostClock, type Clock, type Scheduler } from './Scheduler.js'
@@ -176,8 +176,8 @@ export const fromKernel = (kernel: Kernel): Runtime => {
     [KERNEL]: kernel,
     spawn: spawn as Runtime['spawn'],
     send(dest, message) {
-      if (!(dest instanceof PidImpl) && typeof dest !== 'string') {
-        throw new TypeError(`Runtime.send: expected a Pid or a registered name (string), got ${describe(dest)}`)
+      if (!(dest instanceof PidImpl) && !(dest instanceof RefImpl) && typeof dest !== 'string') {
+        throw new TypeError(`Runtime.send: expected a Pid, an alias Ref or a registered name (string), got ${describe(dest)}`)
       }
       if (kernel.send(undefined, dest, message) !== undefined) {
         throw new Error(`Runtime.send: no process is registered as ${JSON.stringify(dest)}`)

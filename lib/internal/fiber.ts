@@ -39,6 +39,8 @@ export class Relations {
   readonly monitors = new Map<object, readonly [Fiber | undefined, PidImpl | string]>()
   /** Monitors on this process: ref -> [watcher, what the watcher monitored (pid or name)]. */
   readonly watchers = new Map<object, readonly [Fiber, PidImpl | string]>()
+  /** Active reply aliases of this process (ref -> one-shot). */
+  readonly aliases = new Map<object, boolean>()
 }
 
 type Prim = (f: Fiber, a: unknown, b: unknown) => unknown

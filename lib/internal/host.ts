@@ -16,7 +16,7 @@ import type { PidImpl, RefImpl } from './pid.js'
 /** @internal */
 export interface NoProcess {
   readonly _tag: 'NoProcess'
-  readonly dest: PidImpl | string
+  readonly dest: PidImpl | RefImpl | string
 }
 /** @internal */
 export interface BadArg {
@@ -53,6 +53,8 @@ export interface Host {
   unlink(from: Fiber, pid: PidImpl): void
   monitor(from: Fiber, target: PidImpl | string): RefImpl
   demonitor(from: Fiber, ref: RefImpl): boolean
+  alias(from: Fiber, oneShot: boolean): RefImpl
+  unalias(from: Fiber, ref: RefImpl): boolean
   exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void
   isAlive(pid: PidImpl): boolean
   register(name: string, pid: PidImpl): BadArg | undefined

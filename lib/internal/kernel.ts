@@ -39,6 +39,8 @@ export class Kernel implements Host {
   readonly scheduler: Scheduler<Fiber>
   readonly procs = new Map<number, Fiber>()
   readonly names = new Map<string, Fiber>()
+  /** Active reply aliases: ref -> the process that made it. */
+  readonly aliases = new Map<RefImpl, Fiber>()
   readonly exits = new Subject<ExitEvent>()
   readonly deadLetters = new Subject<DeadLetter>()
   readonly events = new Subject<Event>()
@@ -149,6 +151,7 @@ export class Kernel implements Host {
         this.down(watcher, ref as RefImpl, target, reason)
       }
       for (const [ref, [target]] of r.monitors) target?.rel?.watchers.delete(ref)
+      for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
     }
     if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason })
     const ws = this.watchers.get(f)
@@ -204,6 +207,7 @@ export class Kernel implements Host {
 
   send(from: Fiber | undefined, dest: unknown, message: unknown): NoProcess | undefined {
     let target: Fiber | undefined
+    if (dest instanceof RefImpl) return this.sendAlias(from, dest, message)
     if (dest instanceof PidImpl) {
       target = dest._fiber as Fiber | undefined
     } else {
@@ -231,6 +235,32 @@ export class Kernel implements Host {
     }
     target.deliver(message)
     return undefined
+  }
+
+  /** A message through a reply alias: bypasses the mailbox codec; an inactive alias makes it a dead letter. */
+  private sendAlias(from: Fiber | undefined, ref: RefImpl, message: unknown): undefined {
+    const target = this.aliases.get(ref)
+    if (this.tracing) this.emit({ _tag: 'Send', from: from === undefined ? undefined : asPid(from.pid), to: ref as never, message })
+    if (target === undefined) {
+      this.deadLetter({ to: ref as never, message, reason: 'noproc' })
+      return undefined
+    }
+    if (target.rel?.aliases.get(ref) === true) this.unalias(target, ref)
+    target.deliver(message)
+    return undefined
+  }
+
+  alias(from: Fiber, oneShot: boolean): RefImpl {
+    const ref = new RefImpl()
+    rel(from).aliases.set(ref, oneShot)
+    this.aliases.set(ref, from)
+    return ref
+  }
+
+  unalias(from: Fiber, ref: RefImpl): boolean {
+    if (from.rel === undefined || !from.rel.aliases.delete(ref)) return false
+    this.aliases.delete(ref)
+    return true
   }
 
   deadLetter(letter: DeadLetter): void {
