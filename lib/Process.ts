@@ -184,7 +184,7 @@ export const self: Effect<never, Pid<unknown>> = prim((f) => f.pid)
  * @category identity
  * @since 0.1.0
  */
-export const makeRef: Effect<never, Ref> = prim(() => new RefImpl())
+export const makeRef: Effect<never, Ref> = prim((f) => f.host.makeRef())
 
 // -------------------------------------------------------------------------------------
 // spawning

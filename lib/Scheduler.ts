@@ -45,6 +45,7 @@ export interface Scheduler<T> {
   push(t: T): void
   /** The next process to run, or `undefined` when none is ready. */
   pop(): T | undefined
+  isEmpty(): boolean
   /** How many steps the next slice may take (fairness). */
   budget(): number
   /** Arrange for `drain` to be called soon (the host scheduler yields to the event loop first). */
@@ -110,6 +111,7 @@ export const fifo = <T>(options: { readonly budget?: number } = {}): Scheduler<T
       head = (head + 1) & mask
       return t
     },
+    isEmpty: () => head === tail,
     budget: () => budget,
     request(drain) {
       setImmediate(drain)

@@ -342,6 +342,11 @@ export class Fiber {
   // interruption
   // -------------------------------------------------------------------------------------
 
+  /** `true` while the fiber waits for an `Effect.async` callback (a resumption from outside the interpreter). */
+  get waitingAsync(): boolean {
+    return this.actl !== undefined
+  }
+
   /** `true` while the process is neither exiting nor exited. */
   get alive(): boolean {
     return this.status !== EXITED && !this.exiting

@@ -47,6 +47,7 @@ export interface Host {
   /** Trace hook: `f` took `message` out of its mailbox. */
   received(f: Fiber, message: unknown): void
 
+  makeRef(): RefImpl
   spawn(parent: Fiber | undefined, program: Op, opts: SpawnOpts): readonly [PidImpl, RefImpl | undefined]
   send(from: Fiber | undefined, dest: unknown, message: unknown): NoProcess | undefined
   link(from: Fiber, pid: PidImpl): NoProcess | undefined

@@ -49,6 +49,7 @@ export class Kernel implements Host {
   /** Processes whose exit someone awaits (`run`, `Rx.exits`): allocated only for them. */
   private readonly watchers = new Map<Fiber, Array<(r: Reason) => void>>()
   private nextId = 1
+  private nextRef = 1
   private requested = false
   private draining = false
   private closing = false
@@ -104,11 +105,14 @@ export class Kernel implements Host {
     } finally {
       this.draining = false
     }
-    const next = this.scheduler.pop()
-    if (next !== undefined) {
-      next.queued = false
-      this.schedule(next)
+    if (!this.scheduler.isEmpty() && !this.requested) {
+      this.requested = true
+      this.scheduler.request(this.drain)
     }
+  }
+
+  makeRef(): RefImpl {
+    return new RefImpl(this.nextRef++)
   }
 
   // -------------------------------------------------------------------------------------
@@ -251,7 +255,7 @@ export class Kernel implements Host {
   }
 
   alias(from: Fiber, oneShot: boolean): RefImpl {
-    const ref = new RefImpl()
+    const ref = this.makeRef()
     rel(from).aliases.set(ref, oneShot)
     this.aliases.set(ref, from)
     return ref
@@ -300,7 +304,7 @@ export class Kernel implements Host {
   }
 
   monitor(from: Fiber, target: PidImpl | string): RefImpl {
-    const ref = new RefImpl()
+    const ref = this.makeRef()
     const t = (typeof target === 'string' ? this.names.get(target) : target._fiber) as Fiber | undefined
     if (this.tracing) this.emit({ _tag: 'Monitor', watcher: asPid(from.pid), target: typeof target === 'string' ? target : asPid(target), ref: ref as never })
     if (t === undefined || t.status === EXITED) {

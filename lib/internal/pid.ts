@@ -4,8 +4,6 @@
  * @internal
  */
 
-let nextRef = 1
-
 const inspect = Symbol.for('nodejs.util.inspect.custom')
 
 /** @internal */
@@ -31,7 +29,8 @@ export class PidImpl {
 
 /** @internal */
 export class RefImpl {
-  readonly id: number = nextRef++
+  /** Numbered per runtime, so a deterministic run prints the same refs every time. */
+  constructor(readonly id: number) {}
   toString(): string {
     return `#Reference<0.${this.id}>`
   }
