@@ -28,6 +28,7 @@
  * @since 0.1.0
  */
 import * as t from 'io-ts'
+import type { Type } from 'io-ts'
 import { pid, ref, type Pid, type Ref } from './Pid.js'
 
 // -------------------------------------------------------------------------------------
@@ -438,7 +439,7 @@ const isReason = (u: unknown): u is Reason => {
  * @category codecs
  * @since 0.1.0
  */
-export const reason: t.Type<Reason, Reason, unknown> = new t.Type<Reason, Reason, unknown>(
+export const reason: Type<Reason, Reason, unknown> = new t.Type<Reason, Reason, unknown>(
   'Reason',
   isReason,
   (u, c) => (isReason(u) ? t.success(u) : t.failure(u, c)),
@@ -455,7 +456,7 @@ export const reason: t.Type<Reason, Reason, unknown> = new t.Type<Reason, Reason
  * @category codecs
  * @since 0.1.0
  */
-export const ExitSignal: t.Type<ExitMessage, ExitMessage, unknown> = t.type(
+export const ExitSignal: Type<ExitMessage, ExitMessage, unknown> = t.type(
   { _tag: t.literal('EXIT'), from: pid, reason },
   'ExitSignal'
 )
@@ -470,7 +471,7 @@ export const ExitSignal: t.Type<ExitMessage, ExitMessage, unknown> = t.type(
  * @category codecs
  * @since 0.1.0
  */
-export const Down: t.Type<DownMessage, DownMessage, unknown> = t.type(
+export const Down: Type<DownMessage, DownMessage, unknown> = t.type(
   { _tag: t.literal('DOWN'), ref, pid: t.union([pid, t.string]), reason },
   'Down'
 )

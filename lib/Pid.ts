@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 import * as t from 'io-ts'
+import type { Type } from 'io-ts'
 import type { Eq as Eq_ } from 'fp-ts/lib/Eq.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 
@@ -63,7 +64,7 @@ export interface Ref {
  * @category codecs
  * @since 0.1.0
  */
-export const pid: t.Type<Pid<unknown>, Pid<unknown>, unknown> = new t.Type<Pid<unknown>, Pid<unknown>, unknown>(
+export const pid: Type<Pid<unknown>, Pid<unknown>, unknown> = new t.Type<Pid<unknown>, Pid<unknown>, unknown>(
   'Pid',
   (u): u is Pid<unknown> => u instanceof PidImpl,
   (u, c) => (u instanceof PidImpl ? t.success(u as never) : t.failure(u, c)),
@@ -81,7 +82,7 @@ export const pid: t.Type<Pid<unknown>, Pid<unknown>, unknown> = new t.Type<Pid<u
  * @category codecs
  * @since 0.1.0
  */
-export const ref: t.Type<Ref, Ref, unknown> = new t.Type<Ref, Ref, unknown>(
+export const ref: Type<Ref, Ref, unknown> = new t.Type<Ref, Ref, unknown>(
   'Ref',
   (u): u is Ref => u instanceof RefImpl,
   (u, c) => (u instanceof RefImpl ? t.success(u as never) : t.failure(u, c)),

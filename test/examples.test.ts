@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { main as keyValStore } from '../examples/key-val-store.js'
+import { main as linkedCrash } from '../examples/linked-crash.js'
+import { main as pingPong } from '../examples/ping-pong.js'
+import { main as showcase } from '../examples/showcase.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+const DISK_FULL = '{:defect, %Error{message: "disk full"}}'
+const REJECTED_PUT = 'Invalid value "lots" supplied to : Msg/1: Put/value: number'
+
+const kvResult = {
+  reads: [
+    ['apples', 3],
+    ['pears', 5],
+    ['apples', 4],
+    ['plums', null],
+    ['plums', null]
+  ],
+  storeExit: ':shutdown',
+  deadLetters: [REJECTED_PUT]
+}
+
+const pingPongLog = (rounds: number): ReadonlyArray<string> =>
+  Array.from({ length: rounds }, (_, i) => [`ponger: ping ${i + 1}`, `pinger: pong ${i + 1}`]).flat()
+
+const pingPongResult = (rounds: number) => ({
+  pongsReceived: rounds,
+  pingsAnswered: rounds,
+  pingerExit: `:normal (returned ${rounds})`,
+  pongerExit: `:normal (returned ${rounds})`,
+  log: pingPongLog(rounds)
+})
+
+const linkedCrashResult = {
+  exitFrom: 'worker',
+  exitReason: DISK_FULL,
+  siblingReason: DISK_FULL,
+  sameReason: true,
+  exits: [`worker exited: ${DISK_FULL}`, `sibling exited: ${DISK_FULL}`],
+  parentExit: 'Normal'
+}
+
+describe('examples', () => {
+  // The examples print as they go: capture it (and keep the test output quiet).
+  let lines: Array<string> = []
+  beforeEach(() => {
+    lines = []
+    vi.spyOn(console, 'log').mockImplementation((...args: ReadonlyArray<unknown>) => {
+      lines.push(args.map(String).join(' '))
+    })
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('key-val-store: puts and gets, the malformed Put is a dead letter with its io-ts report', async () => {
+    expect(await keyValStore()).toEqual(kvResult)
+    expect(lines).toContain(`    io-ts: ${REJECTED_PUT}`)
+    expect(lines).toContain('  get apples -> 4')
+    expect(lines).toContain('  store stopped: :shutdown')
+  })
+
+  it('ping-pong: 3 rounds by default, both players end normally with their counts', async () => {
+    expect(await pingPong()).toEqual(pingPongResult(3))
+    expect(lines.slice(-1)).toEqual(['  3 pings and pongs exchanged'])
+  })
+
+  it('ping-pong: any number of rounds', async () => {
+    expect(await pingPong(25)).toEqual(pingPongResult(25))
+    expect(await pingPong(0)).toEqual(pingPongResult(0))
+  })
+
+  it('linked-crash: the trapping parent gets EXIT, the linked sibling dies of the same reason', async () => {
+    expect(await linkedCrash()).toEqual(linkedCrashResult)
+    expect(lines).toContain(`  parent: got EXIT from worker: ${DISK_FULL}`)
+    expect(lines).toContain(`  [exits$] sibling exited: ${DISK_FULL}`)
+  })
+
+  it('showcase: runs the three examples in order', async () => {
+    expect(await showcase()).toEqual({
+      keyValStore: kvResult,
+      pingPong: pingPongResult(3),
+      linkedCrash: linkedCrashResult
+    })
+    const headings = lines.filter((l) => l.startsWith('== '))
+    expect(headings.map((h) => h.slice(0, h.indexOf(':')))).toEqual([
+      '== 1. KeyValStore',
+      '== 2. Ping-pong',
+      '== 3. Linked crash'
+    ])
+    expect(lines.slice(-1)).toEqual(['All examples done.'])
+  })
+})
+
+describe('npx tsx examples/showcase.ts (npm start)', () => {
+  it('exits 0 and prints every example once, in order', { timeout: 90_000 }, () => {
+    const child = spawnSync('npx', ['tsx', 'examples/showcase.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+    expect(child.error).toBeUndefined()
+    // no crash report, no failed finalizer (npx itself may print notices on stderr, so not an exact check)
+    expect(child.stderr).not.toMatch(/Error|fp-ts-actors:/)
+    expect(child.status).toBe(0)
+    const out = child.stdout.split('\n')
+    const keyLines = [
+      '== 1. KeyValStore: state in a receive loop',
+      '  get apples -> 3',
+      '  get apples -> 4',
+      `    io-ts: ${REJECTED_PUT}`,
+      '  store stopped: :shutdown',
+      '== 2. Ping-pong: typed messages between two processes',
+      '  ponger: ping 3',
+      '  pinger: pong 3',
+      '  3 pings and pongs exchanged',
+      '== 3. Linked crash: exit signals, trapped and not',
+      `  [exits$] worker exited: ${DISK_FULL}`,
+      `  parent: got EXIT from worker: ${DISK_FULL}`,
+      `  parent: got DOWN for the sibling: ${DISK_FULL}`,
+      'All examples done.'
+    ]
+    // each key line appears exactly once (importing an example does not run it a second time) ...
+    for (const line of keyLines) {
+      expect(out.filter((l) => l.startsWith(line)).length, line).toBe(1)
+    }
+    // ... and in this order
+    const positions = keyLines.map((line) => out.findIndex((l) => l.startsWith(line)))
+    expect(positions).toEqual([...positions].sort((a, b) => a - b))
+    expect(out).toContain(`  [exits$] sibling exited: ${DISK_FULL}`)
+  })
+})
