@@ -221,6 +221,19 @@ export const make = (options: Options = {}): Runtime => {
   if (typeof options !== 'object' || options === null) throw new TypeError(`Runtime.make: options must be an object, got ${describe(options)}`)
   const budget = options.budget ?? 2000
   if (!Number.isInteger(budget) || budget < 1) throw new TypeError(`Runtime.make: budget must be an integer >= 1, got ${String(budget)}`)
+  const hasMethods = (u: unknown, names: ReadonlyArray<string>): boolean =>
+    typeof u === 'object' && u !== null && names.every((n) => typeof (u as Record<string, unknown>)[n] === 'function')
+  if (options.clock !== undefined && !hasMethods(options.clock, ['now', 'setTimer', 'clearTimer'])) {
+    throw new TypeError(`Runtime.make: clock must have now, setTimer and clearTimer methods, got ${describe(options.clock)}`)
+  }
+  if (options.scheduler !== undefined && !hasMethods(options.scheduler, ['push', 'pop', 'isEmpty', 'budget', 'request'])) {
+    throw new TypeError(
+      `Runtime.make: scheduler must have push, pop, isEmpty, budget and request methods, got ${describe(options.scheduler)}`
+    )
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new TypeError(`Runtime.make: onError must be a function, got ${describe(options.onError)}`)
+  }
   return fromKernel(
     new Kernel({
       clock: options.clock ?? hostClock,

@@ -1,0 +1,542 @@
+import { describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+
+// SPEC section 2: messages, selective receive, mailbox codecs, dead letters, aliases.
+
+const A = t.type({ _tag: t.literal('A') })
+const B = t.type({ _tag: t.literal('B') })
+
+/** Decodes a numeric string to a number: a transforming codec (its encode is not the identity). */
+const NumberFromString = new t.Type<number, string, unknown>(
+  'NumberFromString',
+  (u): u is number => typeof u === 'number',
+  (u, c) => {
+    if (typeof u !== 'string' || u.trim() === '') return t.failure(u, c)
+    const n = Number(u)
+    return Number.isNaN(n) ? t.failure(u, c) : t.success(n)
+  },
+  String
+)
+
+/** The value a process returned (fails the test for any other exit). */
+const valueOf = <A>(r: Exit.Reason<unknown, A>): A => {
+  if (r._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(r)}`)
+  return r.value as A
+}
+
+/** What is left in the caller's mailbox, oldest first, without waiting. */
+const drain = (): Effect.Effect<never, ReadonlyArray<unknown>> => {
+  const go = (acc: ReadonlyArray<unknown>): Effect.Effect<never, ReadonlyArray<unknown>> =>
+    Process.receive(
+      Process.on(t.unknown, (m) => go([...acc, m])),
+      Process.after(0, () => Effect.succeed(acc))
+    )
+  return go([])
+}
+
+/** Resolves once `pid` is blocked in a receive. */
+const untilWaiting = async (rt: Runtime.Runtime, pid: Process.Pid<unknown>): Promise<void> => {
+  for (let i = 0; i < 100_000; i++) {
+    const info = rt.processes().find((p) => p.pid === pid)
+    if (info !== undefined && info.status === 'waiting') return
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  throw new Error(`${String(pid)} never blocked`)
+}
+
+describe('selective receive', () => {
+  it('takes the first matching message and keeps the unmatched ones in order', async () => {
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.send(me, 1)
+      yield* Process.send(me, 'X')
+      yield* Process.send(me, 2)
+      yield* Process.send(me, 'Y')
+      const x = yield* Process.receive(t.string)
+      const a = yield* Process.receive(t.number)
+      const b = yield* Process.receive(t.number)
+      const rest = yield* drain()
+      return { x, a, b, rest }
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned({ x: 'X', a: 1, b: 2, rest: ['Y'] }))
+  })
+
+  it('keeps unmatched messages sent by another process in order', async () => {
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.spawn(
+        Effect.gen(function* () {
+          yield* Process.send(me, 1)
+          yield* Process.send(me, 'X')
+          yield* Process.send(me, 2)
+          yield* Process.send(me, 'Y')
+          yield* Process.send(me, 'done')
+        })
+      )
+      yield* Process.receive(t.literal('done'))
+      const x = yield* Process.receive(t.string)
+      const a = yield* Process.receive(t.number)
+      const b = yield* Process.receive(t.number)
+      const rest = yield* drain()
+      return { x, a, b, rest }
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned({ x: 'X', a: 1, b: 2, rest: ['Y'] }))
+  })
+
+  it('mailbox order beats clause order: the first message any clause matches wins', async () => {
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.send(me, { _tag: 'B' })
+      yield* Process.send(me, { _tag: 'A' })
+      const step = Process.receive(
+        Process.on(A, () => Effect.succeed('A')),
+        Process.on(B, () => Effect.succeed('B'))
+      )
+      const first = yield* step
+      const second = yield* step
+      return [first, second]
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned(['B', 'A']))
+  })
+
+  it('for one message, clauses are tried in order', async () => {
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.send(me, { _tag: 'A' })
+      return yield* Process.receive(
+        Process.on(t.type({ _tag: t.string }), () => Effect.succeed('any tag')),
+        Process.on(A, () => Effect.succeed('A'))
+      )
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned('any tag'))
+  })
+
+  it('after(0) fires at once when no message matches, and leaves the mailbox alone', async () => {
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.send(me, 'junk')
+      const r = yield* Process.receive(
+        Process.on(t.number, (n) => Effect.succeed(`got ${n}`)),
+        Process.after(0, () => Effect.succeed('timeout'))
+      )
+      const rest = yield* drain()
+      return { r, rest }
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned({ r: 'timeout', rest: ['junk'] }))
+  })
+
+  it('after(0) does not fire when a matching message is already there', async () => {
+    let afterRuns = 0
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.send(me, 'junk')
+      yield* Process.send(me, 7)
+      const r = yield* Process.receive(
+        Process.on(t.number, (n) => Effect.succeed(`got ${n}`)),
+        Process.after(0, () =>
+          Effect.sync(() => {
+            afterRuns++
+            return 'timeout'
+          })
+        )
+      )
+      const rest = yield* drain()
+      return { r, rest }
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned({ r: 'got 7', rest: ['junk'] }))
+    expect(afterRuns).toBe(0)
+  })
+
+  it('after(n): a non-matching message arriving during the wait does not reset the timer', async () => {
+    // The receiver waits 80 ms for a number. At ~40 ms a string arrives (no match); at ~100 ms a number.
+    // Counted from entering the receive, the timeout comes first (80 < 100): the receiver times out, the
+    // string stays in its mailbox. Had the string restarted the timer (deadline ~120), the number would win.
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.spawn(
+        Effect.gen(function* () {
+          yield* Process.sleep(40)
+          yield* Process.send(me, 'junk')
+          yield* Process.sleep(60)
+          yield* Process.send(me, 42)
+        })
+      )
+      const r = yield* Process.receive(
+        Process.on(t.number, (n) => Effect.succeed(`got ${n}`)),
+        Process.after(80, () => Effect.succeed('timeout'))
+      )
+      const junk = yield* drain()
+      const late = yield* Process.receive(
+        Process.on(t.number, (n) => Effect.succeed(n)),
+        Process.after(2000, () => Effect.succeed(-1))
+      )
+      return { r, junk, late }
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned({ r: 'timeout', junk: ['junk'], late: 42 }))
+  })
+
+  it('after(n): a matching message arriving during the wait is taken and the after handler never runs', async () => {
+    let afterRuns = 0
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      // the sender runs only once the receiver is blocked in its receive
+      yield* Process.spawn(Process.send(me, 42))
+      const r = yield* Process.receive(
+        Process.on(t.number, (n) => Effect.succeed(`got ${n}`)),
+        Process.after(50, () =>
+          Effect.sync(() => {
+            afterRuns++
+            return 'timeout'
+          })
+        )
+      )
+      // outlive the timeout: a stale timer must not run the handler later
+      yield* Process.sleep(120)
+      return r
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned('got 42'))
+    expect(afterRuns).toBe(0)
+  })
+
+  it('receive(codec) with a transforming codec hands the decoded value to the caller', async () => {
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      // 7 passes NumberFromString.is but not its decode: it must stay
+      yield* Process.send(me, 7)
+      yield* Process.send(me, '42')
+      yield* Process.send(me, '5')
+      const n = yield* Process.receive(NumberFromString)
+      const m = yield* Process.receive(Process.on(NumberFromString, (k) => Effect.succeed(k + 1)))
+      const rest = yield* drain()
+      return { n, type: typeof n, m, rest }
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned({ n: 42, type: 'number', m: 6, rest: [7] }))
+  })
+})
+
+describe('message order', () => {
+  it('1000 messages from one sender arrive in the order sent', async () => {
+    const N = 1000
+    const collect = (k: number, acc: Array<number>): Effect.Effect<never, Array<number>> =>
+      k === 0
+        ? Effect.succeed(acc)
+        : Effect.flatMap(Process.receive(t.number), (n) => {
+            acc.push(n)
+            return collect(k - 1, acc)
+          })
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.spawn(
+        Effect.traverseArray((i: number) => Process.send(me, i))(Array.from({ length: N }, (_, i) => i))
+      )
+      return yield* collect(N, [])
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned(Array.from({ length: N }, (_, i) => i)))
+  })
+
+  it('with two senders interleaved, each sender keeps its own order', async () => {
+    const N = 1000
+    const Tagged = t.type({ from: t.string, i: t.number })
+    type Tagged = t.TypeOf<typeof Tagged>
+    const collect = (k: number, acc: Array<Tagged>): Effect.Effect<never, Array<Tagged>> =>
+      k === 0
+        ? Effect.succeed(acc)
+        : Effect.flatMap(Process.receive(Tagged), (m) => {
+            acc.push(m)
+            return collect(k - 1, acc)
+          })
+    const sender = (me: Process.Pid<unknown>, from: string) =>
+      Effect.traverseArray((i: number) => Process.send(me, { from, i }))(Array.from({ length: N }, (_, i) => i))
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.spawn(sender(me, 'a'))
+      yield* Process.spawn(sender(me, 'b'))
+      return yield* collect(2 * N, [])
+    })
+    // a small budget makes the two senders take turns
+    const all = valueOf(await Runtime.make({ budget: 50 }).run(program))
+    const range = Array.from({ length: N }, (_, i) => i)
+    expect(all.filter((m) => m.from === 'a').map((m) => m.i)).toEqual(range)
+    expect(all.filter((m) => m.from === 'b').map((m) => m.i)).toEqual(range)
+    // the senders really were interleaved: b's messages do not all come after a's
+    const firstB = all.findIndex((m) => m.from === 'b')
+    expect(firstB).toBeGreaterThanOrEqual(0)
+    expect(firstB).toBeLessThan(N)
+  })
+})
+
+describe('scan position', () => {
+  it('a waiting receive decodes each new message once, not the whole mailbox again', async () => {
+    let calls = 0
+    const isWanted = (u: unknown): u is 'wanted' => {
+      calls++
+      return u === 'wanted'
+    }
+    const Wanted = new t.Type<'wanted', 'wanted', unknown>(
+      'Wanted',
+      isWanted,
+      (u, c) => (isWanted(u) ? t.success(u) : t.failure(u, c)),
+      t.identity
+    )
+    const M = 10_000
+    const rt = Runtime.make()
+    const pid = rt.spawn(
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        for (let i = 0; i < M; i++) yield* Process.send(me, i)
+        return yield* Process.receive(Wanted)
+      })
+    )
+    const exited = new Promise<Exit.Reason>((resolve) => {
+      const sub = rt.exits$.subscribe((e) => {
+        if (e.pid === pid) {
+          sub.unsubscribe()
+          resolve(e.reason)
+        }
+      })
+    })
+    await untilWaiting(rt, pid)
+    expect(rt.processes().find((p) => p.pid === pid)?.mailbox).toBe(M)
+    const first = calls
+    // the first scan decodes each of the 10,000 messages (once, maybe twice if both `is` and `validate` run)
+    expect(first).toBeGreaterThanOrEqual(M)
+    expect(first).toBeLessThanOrEqual(2 * M)
+    for (let i = 0; i < 100; i++) {
+      rt.send(pid, -i)
+      // wait until the receiver has looked at the new message and blocked again
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      await untilWaiting(rt, pid)
+    }
+    const more = calls - first
+    expect(more).toBeGreaterThanOrEqual(100)
+    expect(more).toBeLessThanOrEqual(200)
+    expect(rt.processes().find((p) => p.pid === pid)?.mailbox).toBe(M + 100)
+    rt.send(pid, 'wanted')
+    expect(await exited).toEqual(Exit.returned('wanted'))
+  })
+})
+
+describe('bad receive input', () => {
+  it('throws a TypeError at construction', () => {
+    expect(() =>
+      Process.receive(
+        Process.after(1, () => Effect.unit),
+        Process.after(2, () => Effect.unit)
+      )
+    ).toThrow(TypeError)
+    expect(() =>
+      Process.receive(
+        Process.after(1, () => Effect.unit),
+        Process.after(2, () => Effect.unit)
+      )
+    ).toThrow(/at most one `after`/)
+    expect(() => Process.receive(Process.on(t.number, Effect.succeed), 42 as never)).toThrow(TypeError)
+    expect(() => Process.receive(Process.on(t.number, Effect.succeed), 42 as never)).toThrow(
+      /argument 1 is not a clause/
+    )
+    expect(() => Process.receive({ _tag: 'A' } as never)).toThrow(TypeError)
+    expect(() => Process.receive()).toThrow(TypeError)
+    expect(() => Process.receive()).toThrow(/needs a codec, or at least one clause/)
+    expect(() => Process.after(-1, () => Effect.unit)).toThrow(TypeError)
+    expect(() => Process.after(-1, () => Effect.unit)).toThrow(/-1/)
+    expect(() => Process.after(Number.NaN, () => Effect.unit)).toThrow(TypeError)
+    expect(() => Process.on(42 as never, Effect.succeed)).toThrow(TypeError)
+    expect(() => Process.on(t.number, 42 as never)).toThrow(TypeError)
+  })
+})
+
+describe('mailbox codec', () => {
+  const Ping = t.type({ _tag: t.literal('Ping'), n: t.number })
+
+  it('a rejected message is a dead letter with the io-ts report; valid ones and EXIT/DOWN get through', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const child = Effect.gen(function* () {
+      yield* Process.trapExit(true)
+      const linked = yield* Process.spawnLink(Effect.fail('boom'))
+      const [watched] = yield* Process.spawnMonitor(Effect.succeed(1))
+      const exitMsg = yield* Process.receive(Exit.ExitSignal)
+      const down = yield* Process.receive(Exit.Down)
+      const ping = yield* Process.receive(Ping)
+      const rest = yield* drain()
+      return {
+        exitFromLinked: exitMsg.from === linked,
+        exitReason: exitMsg.reason,
+        downOfWatched: down.pid === watched,
+        downReason: down.reason,
+        ping,
+        rest
+      }
+    })
+    const program = Effect.gen(function* () {
+      const pid = yield* Process.spawnMonitor(child, { mailbox: Ping })
+      yield* Process.send(pid[0], { _tag: 'Ping', n: 'one' } as never)
+      yield* Process.send(pid[0], 'garbage' as never)
+      yield* Process.send(pid[0], { _tag: 'Ping', n: 1 })
+      const down = yield* Process.receive(Exit.Down)
+      return { child: pid[0], reason: down.reason }
+    })
+    const { child: childPid, reason: childReason } = valueOf(await rt.run(program))
+    expect(childReason).toEqual(
+      Exit.returned({
+        exitFromLinked: true,
+        exitReason: Exit.failure('boom'),
+        downOfWatched: true,
+        downReason: Exit.returned(1),
+        ping: { _tag: 'Ping', n: 1 },
+        rest: []
+      })
+    )
+    expect(letters.map((l) => [l.to === childPid, l.reason, l.message])).toEqual([
+      [true, 'rejected', { _tag: 'Ping', n: 'one' }],
+      [true, 'rejected', 'garbage']
+    ])
+    for (const l of letters) {
+      expect(l.report).toBeDefined()
+      expect((l.report ?? []).length).toBeGreaterThan(0)
+      expect((l.report ?? []).join('\n')).toContain('Invalid value')
+    }
+    expect((letters[0]?.report ?? []).join('\n')).toContain('"one"')
+  })
+
+  it('rt.send from outside is checked by the mailbox codec too', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const pid = rt.spawn(
+      Effect.flatMap(Process.receive(Ping), (p) => Effect.flatMap(drain(), (rest) => Effect.succeed({ p, rest }))),
+      { mailbox: Ping }
+    )
+    const exited = new Promise<Exit.Reason>((resolve) =>
+      rt.exits$.subscribe((e) => {
+        if (e.pid === pid) resolve(e.reason)
+      })
+    )
+    rt.send(pid, 'nope' as never)
+    rt.send(pid, { _tag: 'Ping', n: 3 })
+    expect(await exited).toEqual(Exit.returned({ p: { _tag: 'Ping', n: 3 }, rest: [] }))
+    expect(letters).toHaveLength(1)
+    expect(letters[0]?.reason).toBe('rejected')
+    expect(letters[0]?.to).toBe(pid)
+    expect(letters[0]?.message).toBe('nope')
+    expect((letters[0]?.report ?? []).join('\n')).toContain('Invalid value "nope"')
+  })
+})
+
+describe('dead letters and unknown names', () => {
+  it('send to a dead pid succeeds and the message is a dead letter with reason noproc', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const program = Effect.gen(function* () {
+      const [pid] = yield* Process.spawnMonitor(Effect.unit)
+      yield* Process.receive(Exit.Down)
+      const sent = yield* Effect.either(Process.send(pid, 'hello'))
+      return { pid, sent }
+    })
+    const value = valueOf(await rt.run(program))
+    expect(value.sent).toEqual(E.right(undefined))
+    expect(letters).toHaveLength(1)
+    expect(letters[0]?.to).toBe(value.pid)
+    expect(letters[0]?.message).toBe('hello')
+    expect(letters[0]?.reason).toBe('noproc')
+  })
+
+  it('send to an unregistered name fails with NoProcess', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const program = Effect.either(Process.send('nobody', 1))
+    expect(await rt.run(program)).toEqual(Exit.returned(E.left({ _tag: 'NoProcess', dest: 'nobody' })))
+    // uncaught, it ends the process with that typed failure
+    expect(await rt.run(Process.send('nobody', 1))).toEqual(Exit.failure({ _tag: 'NoProcess', dest: 'nobody' }))
+    expect(letters).toEqual([])
+  })
+
+  it('send to a registered name delivers', async () => {
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.register('me', me)
+      yield* Process.send('me', 'hi')
+      return yield* Process.receive(t.string)
+    })
+    expect(await Runtime.make().run(program)).toEqual(Exit.returned('hi'))
+  })
+})
+
+describe('aliases', () => {
+  it('a message to an alias gets past the mailbox codec; after unalias it is a dead letter', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const maker = Effect.gen(function* () {
+      const a = yield* Process.alias()
+      // another process replies through the alias with a string, which the number codec would reject
+      yield* Process.spawn(Process.send(a, 'reply'))
+      const reply = yield* Process.receive(t.string)
+      const wasActive = yield* Process.unalias(a)
+      const again = yield* Process.unalias(a)
+      yield* Process.spawn(Process.send(a, 'late'))
+      yield* Process.sleep(20)
+      const rest = yield* drain()
+      return { a, reply, wasActive, again, rest }
+    })
+    type Result = Effect.ValueOf<typeof maker>
+    const down = valueOf(
+      await rt.run(
+        Effect.gen(function* () {
+          yield* Process.spawnMonitor(maker, { mailbox: t.number })
+          return (yield* Process.receive(Exit.Down)).reason
+        })
+      )
+    )
+    const result = valueOf(down as Exit.Reason<unknown, Result>)
+    expect(result.reply).toBe('reply')
+    expect(result.wasActive).toBe(true)
+    expect(result.again).toBe(false)
+    expect(result.rest).toEqual([])
+    expect(letters).toHaveLength(1)
+    expect(letters[0]?.to).toBe(result.a)
+    expect(letters[0]?.message).toBe('late')
+    expect(letters[0]?.reason).toBe('noproc')
+  })
+
+  it('a oneShot alias takes the first message only; later ones are dead letters', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const program = Effect.gen(function* () {
+      const a = yield* Process.alias({ oneShot: true })
+      yield* Process.send(a, 'first')
+      yield* Process.send(a, 'second')
+      const first = yield* Process.receive(t.string)
+      const rest = yield* drain()
+      const stillActive = yield* Process.unalias(a)
+      return { a, first, rest, stillActive }
+    })
+    const value = valueOf(await rt.run(program))
+    expect(value.first).toBe('first')
+    expect(value.rest).toEqual([])
+    expect(value.stillActive).toBe(false)
+    expect(letters.map((l) => [l.to === value.a, l.message, l.reason])).toEqual([[true, 'second', 'noproc']])
+  })
+
+  it('a message to the alias of a process that has exited is a dead letter', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.spawnMonitor(Effect.flatMap(Process.alias(), (a) => Process.send(me, { alias: a })))
+      const { alias } = yield* Process.receive(t.type({ alias: Process.ref }))
+      yield* Process.receive(Exit.Down)
+      yield* Process.send(alias, 'too late')
+      return alias
+    })
+    const alias = valueOf(await rt.run(program))
+    expect(letters.map((l) => [l.to === alias, l.message, l.reason])).toEqual([[true, 'too late', 'noproc']])
+  })
+})
