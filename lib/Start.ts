@@ -16,8 +16,8 @@
  *
  * @example
  * import { Effect, GenServer, Start } from 'fp-ts-actors'
- * const started = Effect.either(GenServer.start({ init: () => Effect.succeed(Start.ignored) }, undefined))
- * // succeeds with left({ _tag: 'Ignore' })
+ * const started = Effect.either(GenServer.start({ init: () => Effect.succeed(GenServer.ignore) }, undefined))
+ * // succeeds with left(Start.ignore), i.e. left({ _tag: 'Ignore' })
  *
  * @since 0.1.0
  */
@@ -122,19 +122,6 @@ export const ignore: Error = { _tag: 'Ignore' }
  * @since 0.1.0
  */
 export const alreadyStarted = (pid: Pid<unknown>): Error => ({ _tag: 'AlreadyStarted', pid })
-
-/**
- * The `InitResult` of a GenServer `init` that chooses not to start (Elixir's
- * `:ignore`), spelled once so behaviours can share it.
- *
- * @example
- * import { Effect, Start } from 'fp-ts-actors'
- * const init = () => Effect.succeed(Start.ignored)
- *
- * @category constructors
- * @since 0.1.0
- */
-export const ignored: { readonly _tag: 'Ignore' } = { _tag: 'Ignore' }
 
 // -------------------------------------------------------------------------------------
 // guards

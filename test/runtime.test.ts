@@ -239,7 +239,6 @@ describe('Runtime.make options', () => {
   })
 
   // SPEC section 7: options from outside are checked with an error naming what was wrong.
-  // Runtime.make does not check `clock`, `scheduler` or `onError` (lib/Runtime.ts, `make`).
   it('a bad clock throws a TypeError naming it', () => {
     expect(() => Runtime.make({ clock: 42 as never })).toThrow(TypeError)
     expect(() => Runtime.make({ clock: 42 as never })).toThrow(/clock/)
