@@ -1,0 +1,408 @@
+/**
+ * The process model's laws under the deterministic test runtime: every
+ * property quantifies over seeds (and scheduling strategies), so each run
+ * checks the law under many interleavings, and a counterexample prints the
+ * seed that reproduces it with `TestRuntime.make({ seed, strategy })`.
+ *
+ * - messages between one sender and one receiver arrive in the order sent;
+ * - selective receive never reorders the messages it does not take;
+ * - links are symmetric;
+ * - every monitor yields exactly one DOWN (and a flushed demonitor none);
+ * - no process outlives `shutdown()`.
+ */
+import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
+import * as t from 'io-ts'
+import { Effect, Exit, Process, TestRuntime } from '../lib/index.js'
+import { NUM_RUNS } from './helpers.js'
+
+const arbSeed = fc.integer()
+const arbStrategy = fc.constantFrom<'random' | 'pct'>('random', 'pct')
+
+const check = <Ts>(property: fc.IProperty<Ts>): void => fc.assert(property, { numRuns: NUM_RUNS })
+
+const times = (n: number): ReadonlyArray<number> => Array.from({ length: n }, (_, i) => i)
+
+/** The value a process returned (fails the property for any other exit). */
+const valueOf = <A>(r: Exit.Reason<unknown, A>): A => {
+  if (r._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(r)}`)
+  return r.value as A
+}
+
+/** Receives `n` messages `codec` accepts, in the order receive takes them. */
+const receiveN = <A>(codec: t.Decoder<unknown, A>, n: number): Effect.Effect<never, ReadonlyArray<A>> =>
+  Effect.traverseArray(() => Process.receive(codec))(times(n))
+
+/** `true` when no message at all is waiting. */
+const mailboxIsEmpty: Effect.Effect<never, boolean> = Process.receive(
+  Process.on(t.unknown, () => Effect.succeed(false)),
+  Process.after(0, () => Effect.succeed(true))
+)
+
+const waitForever = Process.receive(t.literal('never sent'))
+
+// -------------------------------------------------------------------------------------
+// FIFO
+// -------------------------------------------------------------------------------------
+
+describe('per-pair FIFO delivery', () => {
+  const Note = t.type({ sender: t.number, n: t.number })
+  const Collected = t.type({ collected: t.array(Note) })
+  /** One message: to the main process (0) or to the collector (1); optionally yield after it. */
+  const arbStep = fc.record({ to: fc.constantFrom(0, 1), n: fc.integer({ min: 0, max: 99 }), yieldAfter: fc.boolean() })
+  type Step = { readonly to: number; readonly n: number; readonly yieldAfter: boolean }
+
+  /** Senders send to two receivers; returns what each receiver got, in arrival order. */
+  const program = (senders: ReadonlyArray<ReadonlyArray<Step>>) =>
+    Effect.gen(function* () {
+      const me = yield* Process.self
+      const toCollector = senders.flat().filter((s) => s.to === 1).length
+      const collector = yield* Process.spawn(
+        Effect.flatMap(receiveN(Note, toCollector), (collected) => Process.send(me, { collected }))
+      )
+      for (const [sender, steps] of senders.entries()) {
+        yield* Process.spawn(
+          Effect.traverseArray((s: Step) =>
+            Effect.flatMap(Process.send(s.to === 0 ? me : collector, { sender, n: s.n }), () =>
+              s.yieldAfter ? Effect.yieldNow : Effect.unit
+            )
+          )(steps)
+        )
+      }
+      const atMain = yield* receiveN(Note, senders.flat().length - toCollector)
+      const atCollector = (yield* Process.receive(Collected)).collected
+      return [atMain, atCollector] as const
+    })
+
+  it('messages from one sender to one receiver arrive in the order sent, under every seed', () => {
+    check(
+      fc.property(
+        arbSeed,
+        arbStrategy,
+        fc.array(fc.array(arbStep, { maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        (seed, strategy, senders) => {
+          const [atMain, atCollector] = valueOf(TestRuntime.make({ seed, strategy }).runSync(program(senders)))
+          for (const [receiver, got] of [atMain, atCollector].entries()) {
+            for (const [sender, steps] of senders.entries()) {
+              const sent = steps.filter((s) => s.to === receiver).map((s) => s.n)
+              expect(got.filter((m) => m.sender === sender).map((m) => m.n)).toEqual(sent)
+            }
+          }
+        }
+      )
+    )
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// selective receive
+// -------------------------------------------------------------------------------------
+
+describe('selective receive', () => {
+  type Kind = 'number' | 'string' | 'boolean'
+  const codecs = { number: t.number, string: t.string, boolean: t.boolean } as const
+  const kindOf = (u: number | string | boolean): Kind => typeof u as Kind
+  const arbMessage = fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constantFrom('a', 'b', 'c'), fc.boolean())
+  /** Messages, and an order of kinds to receive them in (a permutation of their kinds). */
+  const arbCase = fc
+    .array(arbMessage, { maxLength: 20 })
+    .chain((messages) =>
+      fc
+        .shuffledSubarray(messages.map(kindOf), { minLength: messages.length, maxLength: messages.length })
+        .map((order) => ({ messages, order }))
+    )
+
+  it('never reorders unmatched messages: each kind comes out in its original order, and nothing is lost', () => {
+    check(
+      fc.property(arbSeed, arbStrategy, arbCase, (seed, strategy, { messages, order }) => {
+        const program = Effect.gen(function* () {
+          const me = yield* Process.self
+          // a sender process, so the messages arrive while the receiver runs
+          yield* Process.spawn(Effect.traverseArray((m: number | string | boolean) => Process.send(me, m))(messages))
+          const taken: Array<number | string | boolean> = []
+          for (const kind of order) {
+            taken.push(yield* Process.receive(codecs[kind] as t.Decoder<unknown, number | string | boolean>))
+          }
+          return { taken, empty: yield* mailboxIsEmpty }
+        })
+        const { taken, empty } = valueOf(TestRuntime.make({ seed, strategy }).runSync(program))
+        expect(taken.map(kindOf)).toEqual(order)
+        for (const kind of ['number', 'string', 'boolean'] as const) {
+          expect(taken.filter((m) => kindOf(m) === kind)).toEqual(messages.filter((m) => kindOf(m) === kind))
+        }
+        expect(empty).toBe(true)
+      })
+    )
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// links
+// -------------------------------------------------------------------------------------
+
+describe('links', () => {
+  const Peers = t.type({ peers: t.array(Process.pid) })
+  const arbOp = (n: number) => fc.record({ target: fc.integer({ min: 0, max: n - 1 }), link: fc.boolean() })
+  type Op = { readonly target: number; readonly link: boolean }
+  const arbSystem = fc
+    .integer({ min: 2, max: 6 })
+    .chain((n) => fc.array(fc.array(arbOp(n), { maxLength: 8 }), { minLength: n, maxLength: n }))
+
+  /** Waits for the peers' pids, links and unlinks as told, then waits forever. */
+  const node = (ops: ReadonlyArray<Op>) =>
+    Effect.gen(function* () {
+      const { peers } = yield* Process.receive(Peers)
+      for (const op of ops) {
+        const peer = peers[op.target] as Process.Pid
+        if (op.link) yield* Process.link(peer)
+        else yield* Process.unlink(peer)
+      }
+      return yield* waitForever
+    })
+
+  it('are symmetric, with no self-links; an edge only one side touched ends as its last operation says', () => {
+    check(
+      fc.property(arbSeed, arbStrategy, arbSystem, (seed, strategy, system) => {
+        const rt = TestRuntime.make({ seed, strategy })
+        const pids = system.map((ops) => rt.spawn(node(ops)))
+        for (const pid of pids) rt.send(pid, { peers: pids })
+        rt.runUntilIdle()
+        const procs = rt.processes()
+        expect(procs.map((p) => p.pid)).toEqual(pids)
+        const index = (p: Process.Pid): number => pids.indexOf(p)
+        const linked = (a: number, b: number): boolean => (procs[a]?.links ?? []).includes(pids[b] as Process.Pid)
+        for (const [a, p] of procs.entries()) {
+          expect(p.status).toBe('waiting')
+          for (const l of p.links) {
+            expect(index(l)).not.toBe(-1)
+            expect(index(l)).not.toBe(a)
+            expect(linked(index(l), a)).toBe(true)
+          }
+        }
+        // edges only one side touched: the last operation decides
+        for (let a = 0; a < pids.length; a++) {
+          for (let b = 0; b < pids.length; b++) {
+            if (a === b) continue
+            const fromA = (system[a] ?? []).filter((o) => o.target === b)
+            const fromB = (system[b] ?? []).filter((o) => o.target === a)
+            if (fromB.length > 0) continue
+            const last = fromA[fromA.length - 1]
+            expect(linked(a, b)).toBe(last?.link ?? false)
+          }
+        }
+      })
+    )
+  })
+
+  it('a link makes a death travel both ways: the other side gets the EXIT, whoever linked', () => {
+    check(
+      fc.property(arbSeed, arbStrategy, fc.boolean(), (seed, strategy, childLinks) => {
+        const program = Effect.gen(function* () {
+          yield* Process.trapExit(true)
+          const me = yield* Process.self
+          const child = yield* Process.spawn(
+            Effect.gen(function* () {
+              if (childLinks) yield* Process.link(me)
+              yield* Process.send(me, 'linked')
+              return yield* Process.exit(Exit.custom('bye'))
+            })
+          )
+          if (!childLinks) yield* Process.link(child)
+          if (!childLinks) yield* Process.send(child, 'go')
+          yield* Process.receive(t.literal('linked'))
+          const m = yield* Process.receive(Exit.ExitSignal)
+          return m.from === child ? Exit.format(m.reason) : 'from someone else'
+        })
+        // when main links, the child may already be gone: linking a dead pid gives EXIT noproc
+        const r = valueOf(TestRuntime.make({ seed, strategy }).runSync(program))
+        expect(childLinks ? [':bye'] : [':bye', ':noproc']).toContain(r)
+      })
+    )
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// monitors
+// -------------------------------------------------------------------------------------
+
+describe('monitors', () => {
+  type Behavior = 'return' | 'fail' | 'killed' | 'dead'
+  const arbTarget = fc.record({
+    behavior: fc.constantFrom<Behavior>('return', 'fail', 'killed', 'dead'),
+    /** One entry per monitor: `true` when it is demonitored (with flush) before the target ends. */
+    monitors: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 })
+  })
+  type Target = { readonly behavior: Behavior; readonly monitors: ReadonlyArray<boolean> }
+  const Go = t.literal('go')
+  /** Matches the DOWN of one monitor only. */
+  const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> => {
+    const is = (u: unknown): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref
+    return new t.Type('DownOf', is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
+  }
+  const expectedReason = (b: Behavior): string =>
+    b === 'return'
+      ? ':normal (returned :ok)'
+      : b === 'fail'
+        ? '{:failure, :oops}'
+        : b === 'killed'
+          ? ':killed'
+          : ':noproc'
+
+  const target = (b: Behavior): Effect.Effect<string, unknown> =>
+    b === 'return'
+      ? Effect.map(Process.receive(Go), () => 'ok')
+      : b === 'fail'
+        ? Effect.flatMap(Process.receive(Go), () => Effect.fail('oops'))
+        : b === 'killed'
+          ? waitForever
+          : Effect.unit
+
+  /** Monitors every target as told, ends them, and collects DOWNs until a long quiet period. */
+  const watcher = (targets: ReadonlyArray<Target>) =>
+    Effect.gen(function* () {
+      const refs: Array<{ readonly ref: Process.Ref; readonly target: number; readonly dropped: boolean }> = []
+      const pids: Array<Process.Pid> = []
+      for (const [i, tg] of targets.entries()) {
+        const pid = yield* Process.spawn(target(tg.behavior))
+        pids.push(pid)
+        if (tg.behavior === 'dead') {
+          // wait until it is gone (its own probe monitor), so the monitors below find it dead
+          const probe = yield* Process.monitor(pid)
+          yield* Process.receive(downOf(probe))
+        }
+        for (const dropped of tg.monitors) refs.push({ ref: yield* Process.monitor(pid), target: i, dropped })
+      }
+      for (const r of refs) if (r.dropped) yield* Process.demonitor(r.ref, { flush: true })
+      for (const [i, tg] of targets.entries()) {
+        const pid = pids[i] as Process.Pid
+        if (tg.behavior === 'killed') yield* Process.exit(pid, Exit.kill)
+        else if (tg.behavior !== 'dead') yield* Process.send(pid, 'go')
+      }
+      const downs: Array<{ readonly ref: Process.Ref; readonly reason: string; readonly pid: boolean }> = []
+      for (;;) {
+        const d = yield* Process.receive(
+          Process.on(Exit.Down, (m) => Effect.succeed(m)),
+          Process.after(60_000, () => Effect.succeed(undefined))
+        )
+        if (d === undefined) break
+        const of = refs.find((r) => r.ref === d.ref)
+        downs.push({ ref: d.ref, reason: Exit.format(d.reason), pid: of !== undefined && d.pid === pids[of.target] })
+      }
+      return { refs, downs }
+    })
+
+  it('every monitor yields exactly one DOWN, with the target and its reason; a flushed demonitor none', () => {
+    const arbTargets = fc.array(arbTarget, { minLength: 1, maxLength: 5 })
+    check(
+      fc.property(arbSeed, arbStrategy, arbTargets, (seed, strategy, targets) => {
+        const { refs, downs } = valueOf(TestRuntime.make({ seed, strategy }).runSync(watcher(targets)))
+        for (const r of refs) {
+          const got = downs.filter((d) => d.ref === r.ref)
+          if (r.dropped) expect(got).toEqual([])
+          else {
+            const behavior = (targets[r.target] as Target).behavior
+            expect(got).toEqual([{ ref: r.ref, reason: expectedReason(behavior), pid: true }])
+          }
+        }
+        expect(downs.length).toBe(refs.filter((r) => !r.dropped).length)
+      })
+    )
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// shutdown
+// -------------------------------------------------------------------------------------
+
+describe('shutdown', () => {
+  type Kind = 'receive' | 'sleep' | 'trap' | 'finalizer' | 'linked' | 'spawner' | 'uninterruptible'
+  const arbKind = fc.constantFrom<Kind>('receive', 'sleep', 'trap', 'finalizer', 'linked', 'spawner', 'uninterruptible')
+  const arbProc = fc.record({ kind: arbKind, ms: fc.integer({ min: 1, max: 10_000_000 }) })
+
+  const proc = (kind: Kind, ms: number): Effect.Effect<unknown, unknown> => {
+    switch (kind) {
+      case 'receive':
+        return waitForever
+      case 'sleep':
+        return Process.sleep(ms)
+      case 'trap':
+        return Effect.flatMap(Process.trapExit(true), () => waitForever)
+      case 'finalizer':
+        // the finalizer takes virtual time, uninterruptibly
+        return Effect.ensuring(waitForever, Process.sleep(ms))
+      case 'linked':
+        return Effect.flatMap(Process.spawnLink(proc('trap', ms)), () => waitForever)
+      case 'spawner':
+        // keeps spawning children while it can
+        return Effect.flatMap(Process.spawn(Process.sleep(ms)), () =>
+          Effect.flatMap(Process.sleep(ms), () => proc('spawner', ms))
+        )
+      case 'uninterruptible':
+        // the interruption waits for the end of the region, then takes effect
+        return Effect.flatMap(Effect.uninterruptible(Process.sleep(ms)), () => waitForever)
+    }
+  }
+
+  it('no process outlives shutdown(): after it, running and advancing the clock leaves none', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbSeed,
+        arbStrategy,
+        fc.array(arbProc, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 1_000 }),
+        async (seed, strategy, procs, before) => {
+          const rt = TestRuntime.make({ seed, strategy })
+          const spawned: Array<string> = []
+          const exited: Array<string> = []
+          rt.events$.subscribe((e) => {
+            if (e._tag === 'Spawn') spawned.push(String(e.pid))
+            if (e._tag === 'Exit') exited.push(String(e.pid))
+          })
+          for (const p of procs) rt.spawn(proc(p.kind, p.ms))
+          rt.runUntilIdle()
+          rt.advance(before)
+          let resolved = false
+          void rt.shutdown().then(() => {
+            resolved = true
+          })
+          rt.runUntilIdle()
+          rt.advance(24 * 3_600_000)
+          expect(rt.processes()).toEqual([])
+          // a process spawned after shutdown does not outlive it either
+          rt.spawn(waitForever)
+          rt.runUntilIdle()
+          expect(rt.processes()).toEqual([])
+          expect([...exited].sort()).toEqual([...spawned].sort())
+          await Promise.resolve()
+          expect(resolved).toBe(true)
+        }
+      ),
+      { numRuns: NUM_RUNS }
+    )
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// one seed, one interleaving
+// -------------------------------------------------------------------------------------
+
+describe('determinism', () => {
+  it('a seed and a strategy give one interleaving: the same trace twice', () => {
+    const racy = Effect.gen(function* () {
+      const me = yield* Process.self
+      for (const i of times(3)) {
+        yield* Process.spawn(Effect.traverseArray((n: number) => Process.send(me, [i, n]))(times(3)))
+      }
+      return yield* receiveN(t.tuple([t.number, t.number]), 9)
+    })
+    check(
+      fc.property(arbSeed, arbStrategy, (seed, strategy) => {
+        const a = TestRuntime.make({ seed, strategy })
+        const b = TestRuntime.make({ seed, strategy })
+        expect(a.runSync(racy)).toEqual(b.runSync(racy))
+        expect(TestRuntime.format(a.trace)).toBe(TestRuntime.format(b.trace))
+        expect(a.schedule).toBe(b.schedule)
+      })
+    )
+  })
+})
