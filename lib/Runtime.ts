@@ -189,7 +189,7 @@ export const fromKernel = (kernel: Kernel): Runtime => {
     },
     exits$: kernel.exits.asObservable(),
     deadLetters$: kernel.deadLetters.asObservable(),
-    events$: kernel.events.asObservable(),
+    events$: kernel.events,
     processes: () => [...kernel.procs.values()].map(info),
     shutdown: () => kernel.shutdown()
   }

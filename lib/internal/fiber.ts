@@ -562,7 +562,8 @@ export class Fiber {
       while (h < m.length && m[h] === HOLE) m[h++] = undefined
       this.mhead = h
       if (h === m.length) {
-        m.length = 0
+        // empty: drop the array (a fresh one-element array is cheaper than truncating this one)
+        this.mbox = undefined
         this.mhead = 0
         this.rcursor = 0
       } else if (h > 64 && h * 2 > m.length) {

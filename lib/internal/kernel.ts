@@ -9,7 +9,7 @@
  *
  * @internal
  */
-import { Subject } from 'rxjs'
+import { Observable, Subject } from 'rxjs'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
@@ -43,9 +43,31 @@ export class Kernel implements Host {
   readonly aliases = new Map<RefImpl, Fiber>()
   readonly exits = new Subject<ExitEvent>()
   readonly deadLetters = new Subject<DeadLetter>()
-  readonly events = new Subject<Event>()
+  private readonly eventSubject = new Subject<Event>()
+  /** Subscribers to `events`: counted, so the hot path reads a plain field instead of asking the Subject. */
+  private eventObservers = 0
+  /** `events$`: a hot stream of everything that happens. */
+  readonly events: Observable<Event> = new Observable<Event>((subscriber) => {
+    this.eventObservers++
+    this.tracing = true
+    const s = this.eventSubject.subscribe(subscriber)
+    return () => {
+      s.unsubscribe()
+      this.eventObservers--
+      this.tracing = this.sink !== undefined || this.eventObservers > 0
+    }
+  })
+  /** `true` when someone observes events (a subscriber or the test runtime's sink). */
+  tracing = false
+  private sinkFn: ((e: Event) => void) | undefined = undefined
   /** A synchronous observer of every event (the test runtime's trace). */
-  sink: ((e: Event) => void) | undefined = undefined
+  get sink(): ((e: Event) => void) | undefined {
+    return this.sinkFn
+  }
+  set sink(f: ((e: Event) => void) | undefined) {
+    this.sinkFn = f
+    this.tracing = f !== undefined || this.eventObservers > 0
+  }
   /** Processes whose exit someone awaits (`run`, `Rx.exits`): allocated only for them. */
   private readonly watchers = new Map<Fiber, Array<(r: Reason) => void>>()
   private nextId = 1
@@ -62,13 +84,9 @@ export class Kernel implements Host {
     this.onError = options.onError
   }
 
-  get tracing(): boolean {
-    return this.sink !== undefined || this.events.observed
-  }
-
   private emit(e: Event): void {
-    if (this.sink !== undefined) this.sink(e)
-    if (this.events.observed) this.events.next(e)
+    if (this.sinkFn !== undefined) this.sinkFn(e)
+    if (this.eventObservers > 0) this.eventSubject.next(e)
   }
 
   // -------------------------------------------------------------------------------------

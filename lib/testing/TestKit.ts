@@ -94,7 +94,11 @@ export interface Kit {
   readonly exit: Option<Reason>
   /** The virtual time of this kit's clock, in ms. */
   readonly now: number
-  /** Delivers a message through the mailbox codec (a rejected message throws, naming the io-ts errors), then runs until the process blocks. */
+  /**
+   * Delivers a message through the mailbox codec, then runs until the process
+   * blocks. Throws for a message the codec rejects (naming the io-ts errors)
+   * and for a process that has exited.
+   */
   send(message: unknown): void
   /**
    * An exit signal from `from`, following the trap/no-trap rules: as a link
@@ -378,6 +382,9 @@ const kitOf = (h: KitHost): Kit => ({
     return h.fiber.trapExit
   },
   send(message) {
+    if (h.reason !== undefined) {
+      throw new Error(`TestKit.send: ${h.fiber.pid} has exited (${Ex.format(h.reason)}); the message would be a dead letter`)
+    }
     h.deliverChecked(message, true)
     h.settle()
   },

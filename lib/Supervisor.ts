@@ -1,0 +1,760 @@
+/**
+ * Supervisor: a process that starts children, watches them and restarts
+ * them as their specs say. Written as a `GenServer` that traps exits, as
+ * Erlang's supervisor is.
+ *
+ * ```ts
+ * interface ChildSpec {
+ *   id: string
+ *   start: Effect<unknown, Pid>                    // run by the supervisor; must link the child to it
+ *   restart?: 'permanent' | 'transient' | 'temporary' // default permanent
+ *   shutdown?: number | 'brutal_kill' | 'infinity'   // default 5000 (worker), 'infinity' (supervisor)
+ *   type?: 'worker' | 'supervisor'                   // default worker
+ * }
+ * strategy: 'one_for_one' | 'one_for_all' | 'rest_for_one'
+ * ```
+ *
+ * As Elixir's:
+ * - children start in order, each start finishing before the next; they
+ *   stop in reverse order, each with `exit(child, shutdown)` then
+ *   `exit(child, kill)` after its `shutdown` ms (`brutal_kill`: `kill` at once);
+ * - a `permanent` child is always restarted, a `transient` one only after an
+ *   abnormal exit (not `normal`, `shutdown` or `{shutdown, _}`), a `temporary`
+ *   one never (and its spec is dropped);
+ * - `one_for_one` restarts the child alone; `one_for_all` stops the others
+ *   (reverse order) and restarts all (in order); `rest_for_one` does that for
+ *   the child and those started after it;
+ * - more than `maxRestarts` restarts within `maxSeconds` (default 3 in 5)
+ *   and the supervisor stops its children and exits with `shutdown`: a parent
+ *   supervisor then restarts it like any child.
+ *
+ * Time is counted on the process clock only: each restart is forgotten by a
+ * small timer process that sleeps `maxSeconds` and tells the supervisor, so
+ * the intensity window also runs on a virtual clock.
+ *
+ * @example
+ * import { Effect, Supervisor, Task } from 'fp-ts-actors'
+ *
+ * const tree = Supervisor.startLink(
+ *   [
+ *     { id: 'cache', start: Task.startLink(Effect.never) },
+ *     { id: 'worker', start: Task.startLink(Effect.never), restart: 'transient', shutdown: 1000 }
+ *   ],
+ *   { strategy: 'one_for_one', maxRestarts: 3, maxSeconds: 5 }
+ * )
+ *
+ * @since 0.1.0
+ */
+import * as t from 'io-ts'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Either } from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
+import type { Option } from 'fp-ts/lib/Option.js'
+import * as Effect from './Effect.js'
+import * as Exit from './Exit.js'
+import * as GenServer from './GenServer.js'
+import type { Pid } from './Pid.js'
+import * as Process from './Process.js'
+import * as Start from './Start.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * When a child is restarted.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Restart = 'permanent' | 'transient' | 'temporary'
+
+/**
+ * How long a child may take to stop after `shutdown` before it is killed.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Shutdown = number | 'brutal_kill' | 'infinity'
+
+/**
+ * Which children restart when one must (Elixir's spelling).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one'
+
+/**
+ * How to start and supervise one child.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ChildSpec {
+  readonly id: string
+  /** Run by the supervisor; must start a process linked to it (a startLink). */
+  readonly start: Effect.Effect<unknown, Pid<unknown>>
+  /** Default `permanent`. */
+  readonly restart?: Restart
+  /** Default 5000 for a worker, `infinity` for a supervisor. */
+  readonly shutdown?: Shutdown
+  /** Default `worker`. */
+  readonly type?: 'worker' | 'supervisor'
+}
+
+/**
+ * Options of `startLink`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Options extends Start.Options {
+  readonly strategy: Strategy
+  /** Default 3. */
+  readonly maxRestarts?: number
+  /** Default 5. */
+  readonly maxSeconds?: number
+}
+
+/**
+ * A child as `whichChildren` lists it: `pid` is `none` for a child that is not
+ * running (Elixir's `:undefined`, or `:restarting`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Child {
+  readonly id: string | undefined
+  readonly pid: Option<Pid<unknown>>
+  readonly type: 'worker' | 'supervisor'
+}
+
+/**
+ * What `countChildren` answers.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Counts {
+  /** Child specs held. */
+  readonly specs: number
+  /** Children running. */
+  readonly active: number
+  readonly supervisors: number
+  readonly workers: number
+}
+
+/**
+ * No child with that id (or pid).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface NotFound {
+  readonly _tag: 'NotFound'
+}
+
+/**
+ * The child is running (or being restarted).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Running {
+  readonly _tag: 'Running'
+}
+
+/**
+ * A child with that id is there already, not running.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface AlreadyPresent {
+  readonly _tag: 'AlreadyPresent'
+}
+
+/**
+ * The `info` of the `Shutdown` reason of a supervisor whose child failed to
+ * start (Elixir `{:shutdown, {:failed_to_start_child, id, reason}}`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FailedToStartChild {
+  readonly _tag: 'FailedToStartChild'
+  readonly id: string
+  readonly reason: Exit.Reason
+}
+
+// -------------------------------------------------------------------------------------
+// internals shared with DynamicSupervisor
+// -------------------------------------------------------------------------------------
+
+/** @internal A checked child spec, defaults filled in. */
+export interface Spec {
+  readonly id: string
+  readonly start: Effect.Effect<unknown, Pid<unknown>>
+  readonly restart: Restart
+  readonly shutdown: number | 'brutal_kill'
+  readonly type: 'worker' | 'supervisor'
+}
+
+const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
+
+/** @internal */
+export const checkSpec = (where: string, spec: unknown, needId = true): Spec => {
+  if (typeof spec !== 'object' || spec === null) throw new TypeError(`${where}: a child spec must be an object, got ${describe(spec)}`)
+  const s = spec as Partial<Record<keyof ChildSpec, unknown>>
+  if (needId && (typeof s.id !== 'string' || s.id.length === 0)) {
+    throw new TypeError(`${where}: child spec id must be a non-empty string, got ${describe(s.id)}`)
+  }
+  const id = typeof s.id === 'string' ? s.id : ''
+  if (!Effect.isEffect(s.start)) {
+    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: start must be an Effect giving the child's pid, got ${describe(s.start)}`)
+  }
+  const restart = s.restart ?? 'permanent'
+  if (restart !== 'permanent' && restart !== 'transient' && restart !== 'temporary') {
+    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: restart must be 'permanent', 'transient' or 'temporary', got ${describe(restart)}`)
+  }
+  const type = s.type ?? 'worker'
+  if (type !== 'worker' && type !== 'supervisor') {
+    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: type must be 'worker' or 'supervisor', got ${describe(type)}`)
+  }
+  const shutdown = s.shutdown ?? (type === 'worker' ? 5000 : 'infinity')
+  if (
+    shutdown !== 'brutal_kill' &&
+    shutdown !== 'infinity' &&
+    !(typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
+  ) {
+    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: shutdown must be an integer >= 0, 'brutal_kill' or 'infinity', got ${describe(shutdown)}`)
+  }
+  return {
+    id,
+    start: s.start as Effect.Effect<unknown, Pid<unknown>>,
+    restart,
+    shutdown: shutdown === 'infinity' ? Infinity : shutdown,
+    type
+  }
+}
+
+/** @internal */
+export const checkIntensity = (where: string, maxRestarts: unknown, maxSeconds: unknown): void => {
+  if (maxRestarts !== undefined && !(Number.isInteger(maxRestarts) && (maxRestarts as number) >= 0)) {
+    throw new TypeError(`${where}: maxRestarts must be an integer >= 0, got ${describe(maxRestarts)}`)
+  }
+  if (maxSeconds !== undefined && !(typeof maxSeconds === 'number' && maxSeconds > 0)) {
+    throw new TypeError(`${where}: maxSeconds must be a number > 0 (or Infinity), got ${describe(maxSeconds)}`)
+  }
+}
+
+/** @internal How one start of a child went. */
+export type Started =
+  | { readonly _tag: 'Started'; readonly pid: Pid<unknown> }
+  | { readonly _tag: 'Ignored' }
+  | { readonly _tag: 'Failed'; readonly reason: Exit.Reason }
+
+/** @internal The reason a failed child start stands for (Elixir's `{:error, reason}` of the start function). */
+export const startFailure = (e: unknown): Started => {
+  if (Start.isError(e)) {
+    switch (e._tag) {
+      case 'Ignore':
+        return { _tag: 'Ignored' }
+      case 'InitFailed':
+        return { _tag: 'Failed', reason: e.reason }
+      case 'AlreadyStarted':
+        return { _tag: 'Failed', reason: Exit.custom({ already_started: e.pid }) }
+    }
+  }
+  return { _tag: 'Failed', reason: Exit.isExiting(e) ? e.reason : Exit.failure(e) }
+}
+
+/** @internal Runs a child's start in the supervisor. */
+export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
+  Effect.match(spec.start, startFailure, (pid): Started =>
+    Process.pid.is(pid) ? { _tag: 'Started', pid } : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
+  )
+
+/** @internal A codec from a type guard. */
+export const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
+  new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
+
+/** @internal */
+export const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
+  guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
+
+/** @internal */
+export const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitMessage> =>
+  guard('EXIT', (u): u is Exit.ExitMessage => Exit.ExitSignal.is(u) && u.from === pid)
+
+/** @internal Unlinks `pid` and drops its EXIT message if it is there already. */
+export const unlinkFlush = (pid: Pid<unknown>): Effect.Effect<never, void> =>
+  Effect.flatMap(Process.unlink(pid), () =>
+    Process.receive(
+      Process.on(exitFrom(pid), () => Effect.unit),
+      Process.after(0, () => Effect.unit)
+    )
+  )
+
+/**
+ * @internal Stops one child as Erlang's supervisor does: monitor it, send
+ * `shutdown` (or `kill` for brutal_kill), `kill` after `shutdown` ms, wait
+ * for its DOWN, then unlink and drop its EXIT.
+ */
+export const shutdownChild = (pid: Pid<unknown>, shutdown: number | 'brutal_kill'): Effect.Effect<never, void> =>
+  Effect.gen(function* () {
+    const mon = yield* Process.monitor(pid)
+    if (shutdown === 'brutal_kill') {
+      yield* Process.exit(pid, Exit.kill)
+      yield* Process.receive(downOf(mon))
+    } else {
+      yield* Process.exit(pid, Exit.shutdown)
+      yield* Process.receive(
+        Process.on(downOf(mon), () => Effect.unit),
+        Process.after(shutdown, () =>
+          Effect.flatMap(Process.exit(pid, Exit.kill), () => Effect.asUnit(Process.receive(downOf(mon))))
+        )
+      )
+    }
+    yield* unlinkFlush(pid)
+  })
+
+/** @internal `normal`, `shutdown` and `{shutdown, _}`: exits a transient child is not restarted after. */
+export const isCleanExit = (r: Exit.Reason): boolean => r._tag === 'Normal' || r._tag === 'Shutdown'
+
+const ExpiredMsg = t.type({ _tag: t.literal('Supervisor.Expired') })
+
+/** @internal */
+export const isExpired = (u: unknown): boolean => ExpiredMsg.is(u)
+
+/**
+ * @internal The restart intensity, counted on the process clock: each restart
+ * spawns a timer process that sleeps the period and then tells the supervisor
+ * to forget it (it ends early when the supervisor dies).
+ */
+export class Intensity {
+  private recent = 0
+  constructor(
+    private readonly max: number,
+    private readonly periodMs: number
+  ) {}
+  /** Adds a restart; `false` when that is one too many (the supervisor must shut down). */
+  add(sup: Pid<unknown>): Effect.Effect<never, boolean> {
+    return Effect.suspend(() => {
+      if (this.recent + 1 > this.max) return Effect.succeed(false)
+      this.recent++
+      if (this.periodMs === Infinity) return Effect.succeed(true)
+      const ms = this.periodMs
+      const timer = Effect.flatMap(Process.monitor(sup), (ref) =>
+        Process.receive(
+          Process.on(downOf(ref), () => Effect.unit),
+          Process.after(ms, () => Effect.catchAll(Process.send(sup, { _tag: 'Supervisor.Expired' }), () => Effect.unit))
+        )
+      )
+      return Effect.as(Process.spawn(timer), true)
+    })
+  }
+  /** A restart left the window. */
+  expire(): void {
+    if (this.recent > 0) this.recent--
+  }
+}
+
+/** @internal Answers of the supervisor's calls travel as Either. */
+export const answer = <E, A>(call: Effect.Effect<Exit.Exiting, Either<E, A>>): Effect.Effect<Exit.Exiting | E, A> =>
+  Effect.flatMap(call, (r) => Effect.fromEither(r))
+
+// -------------------------------------------------------------------------------------
+// the supervisor process
+// -------------------------------------------------------------------------------------
+
+interface ChildRec {
+  readonly spec: Spec
+  pid: Pid<unknown> | undefined
+  restarting: boolean
+}
+
+interface State {
+  readonly self: Pid<unknown>
+  readonly strategy: Strategy
+  readonly intensity: Intensity
+  /** In start order. */
+  children: Array<ChildRec>
+}
+
+type Request =
+  | { readonly _tag: 'WhichChildren' }
+  | { readonly _tag: 'CountChildren' }
+  | { readonly _tag: 'TerminateChild'; readonly id: string }
+  | { readonly _tag: 'RestartChild'; readonly id: string }
+  | { readonly _tag: 'DeleteChild'; readonly id: string }
+  | { readonly _tag: 'StartChild'; readonly spec: Spec }
+
+const TryAgain = t.type({ _tag: t.literal('Supervisor.TryAgain'), id: t.string })
+
+const findId = (st: State, id: string): ChildRec | undefined => st.children.find((c) => c.spec.id === id)
+
+/** A child that exited or was stopped: a temporary one is forgotten, the others wait with no pid. */
+const delChild = (st: State, child: ChildRec): void => {
+  if (child.spec.restart === 'temporary') st.children = st.children.filter((c) => c !== child)
+  else {
+    child.pid = undefined
+    child.restarting = false
+  }
+}
+
+const stopChildren = (children: ReadonlyArray<ChildRec>): Effect.Effect<never, void> =>
+  Effect.asUnit(
+    Effect.traverseArray((c: ChildRec) => (c.pid === undefined ? Effect.unit : shutdownChild(c.pid, c.spec.shutdown)))(
+      [...children].reverse()
+    )
+  )
+
+const tryAgain = (st: State, id: string): Effect.Effect<never, void> =>
+  GenServer.cast(st.self, { _tag: 'Supervisor.TryAgain', id })
+
+/** Stops `group` (reverse order), then starts it again in order; the first failure is retried later. */
+const restartGroup = (st: State, group: ReadonlyArray<ChildRec>): Effect.Effect<never, void> =>
+  Effect.gen(function* () {
+    yield* stopChildren(group)
+    for (const c of group) {
+      if (c.spec.restart === 'temporary') st.children = st.children.filter((x) => x !== c)
+      c.pid = undefined
+    }
+    for (const c of group) {
+      if (!st.children.includes(c)) continue
+      const r = yield* startOne(c.spec)
+      if (r._tag === 'Started') {
+        c.pid = r.pid
+        c.restarting = false
+      } else if (r._tag === 'Failed') {
+        c.restarting = true
+        return yield* tryAgain(st, c.spec.id)
+      }
+    }
+  })
+
+/** A child must be restarted: count it, then restart per the strategy. `false`: too many restarts. */
+const restart = (st: State, child: ChildRec): Effect.Effect<never, boolean> =>
+  Effect.gen(function* () {
+    const allowed = yield* st.intensity.add(st.self)
+    if (!allowed) {
+      delChild(st, child)
+      return false
+    }
+    child.pid = undefined
+    switch (st.strategy) {
+      case 'one_for_one': {
+        const r = yield* startOne(child.spec)
+        if (r._tag === 'Started') {
+          child.pid = r.pid
+          child.restarting = false
+        } else if (r._tag === 'Failed') {
+          child.restarting = true
+          yield* tryAgain(st, child.spec.id)
+        } else child.restarting = false
+        return true
+      }
+      case 'rest_for_one':
+        yield* restartGroup(st, st.children.slice(st.children.indexOf(child)))
+        return true
+      case 'one_for_all':
+        yield* restartGroup(st, st.children.slice())
+        return true
+    }
+  })
+
+const behaviour: GenServer.Behaviour<
+  { readonly specs: ReadonlyArray<Spec>; readonly strategy: Strategy; readonly max: number; readonly periodMs: number },
+  State,
+  Request,
+  unknown,
+  never
+> = {
+  init: ({ specs, strategy, max, periodMs }) =>
+    Effect.gen(function* () {
+      yield* Process.trapExit(true)
+      const self = yield* Process.self
+      const st: State = { self, strategy, intensity: new Intensity(max, periodMs), children: [] }
+      for (const spec of specs) {
+        const r = yield* startOne(spec)
+        if (r._tag === 'Started') st.children.push({ spec, pid: r.pid, restarting: false })
+        else if (r._tag === 'Ignored') {
+          if (spec.restart !== 'temporary') st.children.push({ spec, pid: undefined, restarting: false })
+        } else {
+          yield* stopChildren(st.children)
+          const info: FailedToStartChild = { _tag: 'FailedToStartChild', id: spec.id, reason: r.reason }
+          return GenServer.stopWith(Exit.shutdownWith(info))
+        }
+      }
+      return GenServer.ok(st)
+    }),
+
+  handleCall: (request, _from, st) =>
+    Effect.gen(function* () {
+      switch (request._tag) {
+        case 'WhichChildren': {
+          const list: ReadonlyArray<Child> = st.children
+            .slice()
+            .reverse()
+            .map((c) => ({ id: c.spec.id, pid: O.fromNullable(c.pid), type: c.spec.type }))
+          return GenServer.replyWith(list, st)
+        }
+        case 'CountChildren': {
+          let active = 0
+          for (const c of st.children) if (c.pid !== undefined && (yield* Process.isAlive(c.pid))) active++
+          const supervisors = st.children.filter((c) => c.spec.type === 'supervisor').length
+          const counts: Counts = { specs: st.children.length, active, supervisors, workers: st.children.length - supervisors }
+          return GenServer.replyWith(counts, st)
+        }
+        case 'TerminateChild': {
+          const c = findId(st, request.id)
+          if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
+          if (c.pid !== undefined) yield* shutdownChild(c.pid, c.spec.shutdown)
+          delChild(st, c)
+          return GenServer.replyWith(E.right(undefined), st)
+        }
+        case 'RestartChild': {
+          const c = findId(st, request.id)
+          if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
+          if (c.pid !== undefined || c.restarting) return GenServer.replyWith(E.left(running), st)
+          const r = yield* startOne(c.spec)
+          if (r._tag === 'Started') {
+            c.pid = r.pid
+            return GenServer.replyWith(E.right(r.pid), st)
+          }
+          return GenServer.replyWith(E.left(r._tag === 'Ignored' ? Start.ignore : Start.initFailed(r.reason)), st)
+        }
+        case 'DeleteChild': {
+          const c = findId(st, request.id)
+          if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
+          if (c.pid !== undefined || c.restarting) return GenServer.replyWith(E.left(running), st)
+          st.children = st.children.filter((x) => x !== c)
+          return GenServer.replyWith(E.right(undefined), st)
+        }
+        case 'StartChild': {
+          const existing = findId(st, request.spec.id)
+          if (existing !== undefined) {
+            return GenServer.replyWith(
+              E.left(existing.pid !== undefined ? Start.alreadyStarted(existing.pid) : alreadyPresent),
+              st
+            )
+          }
+          const r = yield* startOne(request.spec)
+          if (r._tag === 'Started') {
+            st.children.push({ spec: request.spec, pid: r.pid, restarting: false })
+            return GenServer.replyWith(E.right(r.pid), st)
+          }
+          if (r._tag === 'Ignored') {
+            if (request.spec.restart !== 'temporary') st.children.push({ spec: request.spec, pid: undefined, restarting: false })
+            return GenServer.replyWith(E.left(Start.ignore), st)
+          }
+          return GenServer.replyWith(E.left(Start.initFailed(r.reason)), st)
+        }
+      }
+    }),
+
+  handleCast: (request, st) =>
+    Effect.gen(function* () {
+      if (!TryAgain.is(request)) return GenServer.noReply(st)
+      const c = findId(st, request.id)
+      if (c === undefined || !c.restarting) return GenServer.noReply(st)
+      const ok = yield* restart(st, c)
+      return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
+    }),
+
+  handleInfo: (message, st) =>
+    Effect.gen(function* () {
+      if (isExpired(message)) {
+        st.intensity.expire()
+        return GenServer.noReply(st)
+      }
+      if (!Exit.ExitSignal.is(message)) return GenServer.noReply(st)
+      const c = st.children.find((x) => x.pid === message.from)
+      if (c === undefined) return GenServer.noReply(st)
+      const again =
+        c.spec.restart === 'permanent' || (c.spec.restart === 'transient' && !isCleanExit(message.reason))
+      if (!again) {
+        delChild(st, c)
+        return GenServer.noReply(st)
+      }
+      const ok = yield* restart(st, c)
+      return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
+    }),
+
+  terminate: (_reason, st) => stopChildren(st.children)
+}
+
+const notFound: NotFound = { _tag: 'NotFound' }
+const running: Running = { _tag: 'Running' }
+const alreadyPresent: AlreadyPresent = { _tag: 'AlreadyPresent' }
+
+// -------------------------------------------------------------------------------------
+// starting
+// -------------------------------------------------------------------------------------
+
+/**
+ * Starts a supervisor linked to the caller, and its children in order, each
+ * start finishing before the next. If one fails, the started ones are
+ * stopped (reverse order) and `startLink` fails with
+ * `InitFailed(Shutdown{ info: FailedToStartChild })`, the supervisor exiting
+ * with that reason (so a linked caller that does not trap exits gets it too).
+ * A child start that answers `Ignore` leaves the child listed, not running.
+ *
+ * @example
+ * import { Effect, Supervisor, Task } from 'fp-ts-actors'
+ * const sup = Supervisor.startLink([{ id: 'w', start: Task.startLink(Effect.never) }], {
+ *   strategy: 'one_for_one',
+ *   name: 'workers'
+ * })
+ *
+ * @category starting
+ * @since 0.1.0
+ */
+export const startLink = (
+  children: ReadonlyArray<ChildSpec>,
+  options: Options
+): Effect.Effect<Start.Error, Pid<unknown>> => {
+  const where = 'Supervisor.startLink'
+  if (!Array.isArray(children)) throw new TypeError(`${where}: expected an array of child specs, got ${describe(children)}`)
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
+  const strategy: unknown = options.strategy
+  if (strategy !== 'one_for_one' && strategy !== 'one_for_all' && strategy !== 'rest_for_one') {
+    throw new TypeError(`${where}: strategy must be 'one_for_one', 'one_for_all' or 'rest_for_one', got ${describe(strategy)}`)
+  }
+  checkIntensity(where, options.maxRestarts, options.maxSeconds)
+  Start.checkOptions(where, options)
+  const specs = children.map((c) => checkSpec(where, c))
+  const ids = new Set<string>()
+  for (const s of specs) {
+    if (ids.has(s.id)) throw new TypeError(`${where}: duplicate child id ${JSON.stringify(s.id)}`)
+    ids.add(s.id)
+  }
+  const arg = { specs, strategy: strategy as Strategy, max: options.maxRestarts ?? 3, periodMs: (options.maxSeconds ?? 5) * 1000 }
+  return GenServer.startLink(behaviour, arg, options.name === undefined ? undefined : { name: options.name })
+}
+
+// -------------------------------------------------------------------------------------
+// requests
+// -------------------------------------------------------------------------------------
+
+/**
+ * The children, newest first as Elixir lists them; `pid` is `none` for a
+ * child that is not running.
+ *
+ * @example
+ * import { Supervisor } from 'fp-ts-actors'
+ * const kids = Supervisor.whichChildren('workers') // Effect<Exit.Exiting, ReadonlyArray<Supervisor.Child>>
+ *
+ * @category requests
+ * @since 0.1.0
+ */
+export const whichChildren = (sup: GenServer.Server): Effect.Effect<Exit.Exiting, ReadonlyArray<Child>> =>
+  GenServer.call<ReadonlyArray<Child>>(sup, { _tag: 'WhichChildren' } satisfies Request, Infinity)
+
+/**
+ * How many child specs, running children, supervisors and workers.
+ *
+ * @example
+ * import { Supervisor } from 'fp-ts-actors'
+ * const counts = Supervisor.countChildren('workers') // { specs, active, supervisors, workers }
+ *
+ * @category requests
+ * @since 0.1.0
+ */
+export const countChildren = (sup: GenServer.Server): Effect.Effect<Exit.Exiting, Counts> =>
+  GenServer.call<Counts>(sup, { _tag: 'CountChildren' } satisfies Request, Infinity)
+
+/**
+ * Stops the child `id` (shutdown, then kill after its timeout). Its spec stays
+ * (a temporary child's is dropped), so `restartChild` can start it again.
+ *
+ * @example
+ * import { Supervisor } from 'fp-ts-actors'
+ * const stopped = Supervisor.terminateChild('workers', 'w')
+ *
+ * @category requests
+ * @since 0.1.0
+ */
+export const terminateChild = (sup: GenServer.Server, id: string): Effect.Effect<Exit.Exiting | NotFound, void> =>
+  answer(GenServer.call<Either<NotFound, void>>(sup, { _tag: 'TerminateChild', id } satisfies Request, Infinity))
+
+/**
+ * Starts again a child that is not running (after `terminateChild`).
+ *
+ * @example
+ * import { Supervisor } from 'fp-ts-actors'
+ * const pid = Supervisor.restartChild('workers', 'w')
+ *
+ * @category requests
+ * @since 0.1.0
+ */
+export const restartChild = (
+  sup: GenServer.Server,
+  id: string
+): Effect.Effect<Exit.Exiting | NotFound | Running | Start.Error, Pid<unknown>> =>
+  answer(
+    GenServer.call<Either<NotFound | Running | Start.Error, Pid<unknown>>>(
+      sup,
+      { _tag: 'RestartChild', id } satisfies Request,
+      Infinity
+    )
+  )
+
+/**
+ * Forgets the spec of a child that is not running.
+ *
+ * @example
+ * import { Effect, Supervisor } from 'fp-ts-actors'
+ * const gone = Effect.flatMap(Supervisor.terminateChild('workers', 'w'), () => Supervisor.deleteChild('workers', 'w'))
+ *
+ * @category requests
+ * @since 0.1.0
+ */
+export const deleteChild = (sup: GenServer.Server, id: string): Effect.Effect<Exit.Exiting | NotFound | Running, void> =>
+  answer(GenServer.call<Either<NotFound | Running, void>>(sup, { _tag: 'DeleteChild', id } satisfies Request, Infinity))
+
+/**
+ * Adds a child to a running supervisor and starts it (Elixir's
+ * `Supervisor.start_child/2`). Fails with `AlreadyStarted(pid)` when a running
+ * child has that id, `AlreadyPresent` when a stopped one has, or the start's
+ * `Start.Error`.
+ *
+ * @example
+ * import { Effect, Supervisor, Task } from 'fp-ts-actors'
+ * const more = Supervisor.startChild('workers', { id: 'w2', start: Task.startLink(Effect.never) })
+ *
+ * @category requests
+ * @since 0.1.0
+ */
+export const startChild = (
+  sup: GenServer.Server,
+  spec: ChildSpec
+): Effect.Effect<Exit.Exiting | AlreadyPresent | Start.Error, Pid<unknown>> => {
+  const checked = checkSpec('Supervisor.startChild', spec)
+  return answer(
+    GenServer.call<Either<AlreadyPresent | Start.Error, Pid<unknown>>>(
+      sup,
+      { _tag: 'StartChild', spec: checked } satisfies Request,
+      Infinity
+    )
+  )
+}
+
+/**
+ * Stops the supervisor: its children stop in reverse order, then it exits
+ * with `reason` (default `normal`). Fails like `GenServer.stop`.
+ *
+ * @example
+ * import { Supervisor } from 'fp-ts-actors'
+ * const bye = Supervisor.stop('workers')
+ *
+ * @category requests
+ * @since 0.1.0
+ */
+export const stop = (
+  sup: GenServer.Server,
+  reason: Exit.Reason = Exit.normal,
+  timeout: number = Infinity
+): Effect.Effect<Exit.Exiting, void> => GenServer.stop(sup, reason, timeout)
