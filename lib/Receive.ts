@@ -135,19 +135,21 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
   if (args.length === 1 && isDecoder(args[0])) {
     return fromOp(new Op(op.RECEIVE, [new OnClause(args[0], succeedWith)], undefined))
   }
-  const ons: Array<OnClause> = []
   let afterClause: AfterClause | undefined
-  args.forEach((c, i) => {
-    if (c instanceof OnClause) ons.push(c)
-    else if (c instanceof AfterClause) {
-      if (afterClause !== undefined) throw new TypeError('Process.receive: at most one `after` clause is allowed')
-      afterClause = c
-    } else {
+  let ons = args as Array<OnClause>
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i]
+    if (c instanceof OnClause) continue
+    if (!(c instanceof AfterClause)) {
       throw new TypeError(
         `Process.receive: argument ${i} is not a clause (use Process.on(codec, handler) or Process.after(ms, handler)), got ${String(c)}`
       )
     }
-  })
+    if (afterClause !== undefined) throw new TypeError('Process.receive: at most one `after` clause is allowed')
+    afterClause = c
+  }
+  // the common case (no `after`) keeps the rest-arguments array itself as the clause list
+  if (afterClause !== undefined) ons = args.filter((c): c is OnClause => c instanceof OnClause)
   if (ons.length === 0 && afterClause === undefined) {
     throw new TypeError('Process.receive: needs a codec, or at least one clause')
   }

@@ -81,10 +81,14 @@ export class Fiber {
 
   // mailbox: an array with a head index; HOLE marks a message taken from the middle
   private mbox: Array<unknown> | undefined = undefined
+  /** Live messages are mbox[mhead .. mtail); slots are reused when the mailbox empties. */
   private mhead = 0
+  private mtail = 0
 
   // the receive the fiber is waiting in (undefined when not in a receive)
   private rop: Op | undefined = undefined
+  /** Waiting in a receive that has clauses: an arriving message may match, so it wakes the fiber. */
+  private rwake = false
   private rcursor = 0
   private rdeadline = 0
   private rtimer: unknown = undefined
@@ -335,6 +339,7 @@ export class Fiber {
     this.cancelWait()
     this.stack.length = 0
     this.mbox = undefined
+    this.mhead = this.mtail = 0
     this.host.exited(this, reason)
   }
 
@@ -444,7 +449,7 @@ export class Fiber {
     const m = this.mbox
     if (m === undefined) return 0
     let n = 0
-    for (let i = this.mhead; i < m.length; i++) if (m[i] !== HOLE) n++
+    for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE) n++
     return n
   }
 
@@ -452,16 +457,20 @@ export class Fiber {
   messages(): Array<unknown> {
     const m = this.mbox
     const out: Array<unknown> = []
-    if (m !== undefined) for (let i = this.mhead; i < m.length; i++) if (m[i] !== HOLE) out.push(m[i])
+    if (m !== undefined) for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE) out.push(m[i])
     return out
   }
 
   /** Appends a message; wakes the fiber if it waits in a receive that may take it. */
   deliver(message: unknown): void {
     if (this.status === EXITED) return
-    if (this.mbox === undefined) this.mbox = [message]
-    else this.mbox.push(message)
-    if (this.status === WAITING && this.rop !== undefined && (this.rop.i0 as ReadonlyArray<OnClause>).length > 0) {
+    if (this.mbox === undefined) {
+      this.mbox = [message]
+      this.mtail = 1
+    } else {
+      this.mbox[this.mtail++] = message
+    }
+    if (this.rwake && this.status === WAITING) {
       this.status = RUNNABLE
       this.host.schedule(this)
     }
@@ -471,7 +480,7 @@ export class Fiber {
   removeFirst(pred: (m: unknown) => boolean): boolean {
     const m = this.mbox
     if (m === undefined) return false
-    for (let i = this.mhead; i < m.length; i++) {
+    for (let i = this.mhead; i < this.mtail; i++) {
       if (m[i] !== HOLE && pred(m[i])) {
         this.take(i)
         return true
@@ -488,7 +497,8 @@ export class Fiber {
     const m = this.mbox
     if (m !== undefined && clauses.length > 0) {
       const n = clauses.length
-      for (let i = fresh ? this.mhead : this.rcursor; i < m.length; i++) {
+      const tail = this.mtail
+      for (let i = fresh ? this.mhead : this.rcursor; i < tail; i++) {
         const msg = m[i]
         if (msg === HOLE) continue
         for (let c = 0; c < n; c++) {
@@ -508,9 +518,9 @@ export class Fiber {
           return clause.handler(decoded)
         }
       }
-      this.rcursor = m.length
+      this.rcursor = tail
     } else {
-      this.rcursor = m === undefined ? 0 : m.length
+      this.rcursor = this.mtail
     }
     if (after !== undefined) {
       if (fresh) {
@@ -530,6 +540,7 @@ export class Fiber {
       }
     }
     this.rop = cur
+    this.rwake = clauses.length > 0
     return undefined
   }
 
@@ -547,6 +558,7 @@ export class Fiber {
 
   private leaveReceive(): void {
     this.rop = undefined
+    this.rwake = false
     this.rtimedOut = false
     if (this.rtimer !== undefined) {
       this.host.clock.clearTimer(this.rtimer)
@@ -556,35 +568,38 @@ export class Fiber {
 
   private take(i: number): void {
     const m = this.mbox as Array<unknown>
-    if (i === this.mhead) {
-      m[i] = undefined
-      let h = i + 1
-      while (h < m.length && m[h] === HOLE) m[h++] = undefined
-      this.mhead = h
-      if (h === m.length) {
-        // empty: drop the array (a fresh one-element array is cheaper than truncating this one)
-        this.mbox = undefined
-        this.mhead = 0
-        this.rcursor = 0
-      } else if (h > 64 && h * 2 > m.length) {
-        this.compact()
-      }
-    } else {
+    if (i !== this.mhead) {
       m[i] = HOLE
+      return
+    }
+    m[i] = undefined
+    let h = i + 1
+    const tail = this.mtail
+    while (h < tail && m[h] === HOLE) m[h++] = undefined
+    if (h === tail) {
+      // empty: reuse the slots (a big array left by a burst is let go)
+      if (tail > 1024) this.mbox = undefined
+      this.mhead = this.mtail = this.rcursor = 0
+    } else {
+      this.mhead = h
+      if (h > 1024 && h * 2 > tail) this.compact()
     }
   }
 
-  /** Drops the consumed prefix and the holes, keeping the receive cursor on the same message. */
+  /** Moves the live messages to the front, dropping holes, keeping the receive cursor on the same message. */
   private compact(): void {
     const m = this.mbox as Array<unknown>
-    const out: Array<unknown> = []
+    const tail = this.mtail
+    let w = 0
     let cursor = -1
-    for (let i = this.mhead; i < m.length; i++) {
-      if (i === this.rcursor) cursor = out.length
-      if (m[i] !== HOLE) out.push(m[i])
+    for (let i = this.mhead; i < tail; i++) {
+      if (i === this.rcursor) cursor = w
+      const msg = m[i]
+      if (msg !== HOLE) m[w++] = msg
     }
-    this.rcursor = cursor === -1 ? out.length : cursor
-    this.mbox = out
+    this.rcursor = cursor === -1 ? w : cursor
+    m.length = w
     this.mhead = 0
+    this.mtail = w
   }
 }
