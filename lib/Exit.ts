@@ -142,6 +142,30 @@ export interface DownMessage {
   readonly reason: Reason
 }
 
+/**
+ * What made a process end: how its own code finished, or who stopped it.
+ * Every exit carries one (`rt.exits$`, the `Exit` event), so a chain of
+ * deaths can be followed back to where it started (`Rx.why`).
+ *
+ * - `Returned`: its program succeeded.
+ * - `Failed`: an uncaught typed failure. `Threw`: a thrown value (a defect).
+ * - `Exited`: it called `Process.exit(reason)` (Elixir's `exit/1`).
+ * - `Signal`: `Process.exit(pid, reason)` sent by `from` (itself included).
+ * - `Link`: a linked process, `from`, died and the signal killed it.
+ * - `Shutdown`: the runtime shut down.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Cause =
+  | { readonly _tag: 'Returned' }
+  | { readonly _tag: 'Failed' }
+  | { readonly _tag: 'Threw' }
+  | { readonly _tag: 'Exited' }
+  | { readonly _tag: 'Signal'; readonly from: Pid<unknown> }
+  | { readonly _tag: 'Link'; readonly from: Pid<unknown> }
+  | { readonly _tag: 'Shutdown' }
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -389,6 +413,35 @@ export const format = (r: Reason<unknown, unknown>): string => {
       return term(r.reason)
     case 'CallExit':
       return `{${format(r.reason)}, {${r.call}, ${r.args.length} args}}`
+  }
+}
+
+/**
+ * A short human form of a cause.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.formatCause({ _tag: 'Threw' }) // 'threw'
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const formatCause = (c: Cause): string => {
+  switch (c._tag) {
+    case 'Returned':
+      return 'returned'
+    case 'Failed':
+      return 'failed'
+    case 'Threw':
+      return 'threw'
+    case 'Exited':
+      return 'called exit/1'
+    case 'Signal':
+      return `exit signal sent by ${String(c.from)}`
+    case 'Link':
+      return `link from ${String(c.from)}`
+    case 'Shutdown':
+      return 'runtime shutdown'
   }
 }
 

@@ -310,8 +310,15 @@ const isResult = (u: unknown): u is CallResult<unknown, unknown> => {
 const badReturn = (value: unknown): Exit.Reason => Exit.custom({ bad_return_value: value })
 
 /** Reasons are equal for `stop`: the same object, or the same tag and fields. */
-const sameReason = (a: Exit.Reason, b: Exit.Reason): boolean =>
-  a === b || (a._tag === b._tag && (a._tag === 'Normal' || JSON.stringify(a) === JSON.stringify(b)))
+const sameReason = (a: Exit.Reason, b: Exit.Reason): boolean => {
+  if (a === b || (a._tag === 'Normal' && b._tag === 'Normal')) return true
+  if (a._tag !== b._tag) return false
+  try {
+    return JSON.stringify(a) === JSON.stringify(b)
+  } catch {
+    return false
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // the server process

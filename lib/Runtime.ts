@@ -28,7 +28,7 @@ import type { Option } from 'fp-ts/lib/Option.js'
 import * as O from 'fp-ts/lib/Option.js'
 import type { Observable } from 'rxjs'
 import type { Effect } from './Effect.js'
-import type { Reason } from './Exit.js'
+import type { Cause, Reason } from './Exit.js'
 import type { Fiber } from './internal/fiber.js'
 import { RUNNABLE, RUNNING, WAITING } from './internal/fiber.js'
 import { Kernel } from './internal/kernel.js'
@@ -84,6 +84,8 @@ export interface DeadLetter {
 export interface ExitEvent {
   readonly pid: Pid<unknown>
   readonly reason: Reason
+  /** What made it end: how its code finished, or who stopped it. */
+  readonly cause: Cause
 }
 
 /**
@@ -94,7 +96,7 @@ export interface ExitEvent {
  */
 export type Event =
   | { readonly _tag: 'Spawn'; readonly pid: Pid<unknown>; readonly parent?: Pid<unknown> }
-  | { readonly _tag: 'Exit'; readonly pid: Pid<unknown>; readonly reason: Reason }
+  | { readonly _tag: 'Exit'; readonly pid: Pid<unknown>; readonly reason: Reason; readonly cause: Cause }
   | { readonly _tag: 'Link' | 'Unlink'; readonly from: Pid<unknown>; readonly to: Pid<unknown> }
   | { readonly _tag: 'Monitor'; readonly watcher: Pid<unknown>; readonly target: Dest; readonly ref: Ref }
   | { readonly _tag: 'Down'; readonly watcher: Pid<unknown>; readonly ref: Ref; readonly reason: Reason }

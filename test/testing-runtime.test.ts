@@ -278,7 +278,7 @@ describe('determinism', () => {
       'Spawn #PID<0.1.0>',
       'Spawn #PID<0.2.0> by #PID<0.1.0>',
       'Link #PID<0.1.0> #PID<0.2.0>',
-      'Exit #PID<0.2.0> {:failure, :boom}',
+      'Exit #PID<0.2.0> {:failure, :boom} (failed)',
       'Receive #PID<0.1.0> {"_tag":"EXIT","from":"#PID<0.2.0>","reason":{"_tag":"Failure","error":"boom"}}',
       'Exit #PID<0.1.0> :normal (returned {"fromChild":true,"reason":"{:failure, :boom}","childAlive":false})'
     ])

@@ -9,7 +9,7 @@
 import type { Decoder } from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
 import * as Ex from '../Exit.js'
-import type { Reason } from '../Exit.js'
+import type { Cause, Reason } from '../Exit.js'
 import type { AfterClause, OnClause } from './clause.js'
 import type { Host } from './host.js'
 import * as op from './op.js'
@@ -21,6 +21,11 @@ export const RUNNABLE = 0
 export const RUNNING = 1
 export const WAITING = 2
 export const EXITED = 3
+
+const RETURNED: Cause = { _tag: 'Returned' }
+const FAILED: Cause = { _tag: 'Failed' }
+const THREW: Cause = { _tag: 'Threw' }
+const EXITED_SELF: Cause = { _tag: 'Exited' }
 
 /** A removed message in the middle of the mailbox. */
 const HOLE: unique symbol = Symbol('hole')
@@ -75,6 +80,8 @@ export class Fiber {
   pending: Op | undefined = undefined
   /** A whole-process interruption was accepted: the process is dying (isAlive is false). */
   exiting = false
+  /** Who interrupted it (set with `exiting`). */
+  private interruptCause: Cause | undefined = undefined
   trapExit = false
   name: string | undefined = undefined
   rel: Relations | undefined = undefined
@@ -214,7 +221,7 @@ export class Fiber {
           for (;;) {
             const frame = stack.pop()
             if (frame === undefined) {
-              this.finish(Ex.returned(value))
+              this.finish(Ex.returned(value), RETURNED)
               return
             }
             switch (frame._op) {
@@ -275,7 +282,7 @@ export class Fiber {
     for (;;) {
       const frame = stack.pop()
       if (frame === undefined) {
-        this.finish(reasonOf(cause))
+        this.finish(reasonOf(cause), this.causeOf(cause))
         return undefined
       }
       switch (frame._op) {
@@ -334,13 +341,24 @@ export class Fiber {
     return p
   }
 
-  private finish(reason: Reason): void {
+  private causeOf(cause: Op): Cause {
+    switch (cause._op) {
+      case op.FAIL:
+        return Ex.isExiting(cause.i0) ? EXITED_SELF : FAILED
+      case op.DIE:
+        return THREW
+      default:
+        return this.interruptCause ?? { _tag: 'Signal', from: this.pid as never }
+    }
+  }
+
+  private finish(reason: Reason, cause: Cause): void {
     this.status = EXITED
     this.cancelWait()
     this.stack.length = 0
     this.mbox = undefined
     this.mhead = this.mtail = 0
-    this.host.exited(this, reason)
+    this.host.exited(this, reason, cause)
   }
 
   // -------------------------------------------------------------------------------------
@@ -358,9 +376,10 @@ export class Fiber {
   }
 
   /** An exit signal kills this process with `reason`: its finalizers run, then it exits. */
-  interrupt(reason: Reason): void {
+  interrupt(reason: Reason, cause: Cause): void {
     if (!this.alive) return
     this.exiting = true
+    this.interruptCause = cause
     this.pending = new Op(op.INTERRUPT, reason)
     this.wakeForInterrupt()
   }

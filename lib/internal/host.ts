@@ -7,7 +7,7 @@
  * @internal
  */
 import type { Decoder } from 'io-ts'
-import type { Reason } from '../Exit.js'
+import type { Cause, Reason } from '../Exit.js'
 import type { Clock } from '../Scheduler.js'
 import type { Fiber } from './fiber.js'
 import type { Op } from './op.js'
@@ -41,7 +41,7 @@ export interface Host {
   /** The fiber became runnable. */
   schedule(f: Fiber): void
   /** The fiber has finished unwinding. */
-  exited(f: Fiber, reason: Reason): void
+  exited(f: Fiber, reason: Reason, cause: Cause): void
   /** A finalizer, cleanup or observer failed: reported, never thrown into the loop. */
   report(f: Fiber, error: unknown, where: string): void
   /** Trace hook: `f` took `message` out of its mailbox. */

@@ -12,7 +12,7 @@
 import { Observable, Subject } from 'rxjs'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import * as Ex from '../Exit.js'
-import type { Reason } from '../Exit.js'
+import type { Cause, Reason } from '../Exit.js'
 import type { DeadLetter, Event, ExitEvent } from '../Runtime.js'
 import type { Clock, Scheduler } from '../Scheduler.js'
 import { EXITED, Fiber, Relations, RUNNABLE } from './fiber.js'
@@ -22,6 +22,8 @@ import type { Pid } from '../Pid.js'
 import { PidImpl, RefImpl } from './pid.js'
 
 const rel = (f: Fiber): Relations => (f.rel ??= new Relations())
+
+const SHUTDOWN: Cause = { _tag: 'Shutdown' }
 
 /** The public view of an internal pid. */
 const asPid = (p: PidImpl): Pid<unknown> => p as unknown as Pid<unknown>
@@ -149,17 +151,18 @@ export class Kernel implements Host {
     }
     if (parent !== undefined && opts.link === true) this.linkBoth(parent, f)
     const ref = parent !== undefined && opts.monitor === true ? this.monitor(parent, pid) : undefined
-    if (this.closing) f.interrupt(Ex.shutdown)
+    if (this.closing) f.interrupt(Ex.shutdown, SHUTDOWN)
     this.schedule(f)
     return [pid, ref]
   }
 
-  exited(f: Fiber, reason: Reason): void {
+  exited(f: Fiber, reason: Reason, cause: Cause): void {
     const pid = f.pid
+    pid._exit = { reason, cause }
     this.procs.delete(pid.id)
     if (f.name !== undefined && this.names.get(f.name) === f) this.names.delete(f.name)
     pid._fiber = undefined
-    if (this.tracing) this.emit({ _tag: 'Exit', pid: asPid(pid), reason })
+    if (this.tracing) this.emit({ _tag: 'Exit', pid: asPid(pid), reason, cause })
     const r = f.rel
     if (r !== undefined) {
       f.rel = undefined
@@ -175,7 +178,7 @@ export class Kernel implements Host {
       for (const [ref, [target]] of r.monitors) target?.rel?.watchers.delete(ref)
       for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
     }
-    if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason })
+    if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason, cause })
     const ws = this.watchers.get(f)
     if (ws !== undefined) {
       this.watchers.delete(f)
@@ -209,7 +212,7 @@ export class Kernel implements Host {
     return new Promise((resolve) => {
       if (this.procs.size === 0) return resolve()
       this.idle.push(resolve)
-      for (const f of [...this.procs.values()]) f.interrupt(Ex.shutdown)
+      for (const f of [...this.procs.values()]) f.interrupt(Ex.shutdown, SHUTDOWN)
     })
   }
 
@@ -351,16 +354,17 @@ export class Kernel implements Host {
   private linkSignal(l: Fiber, from: PidImpl, reason: Reason): void {
     if (!l.alive) return
     if (l.trapExit) l.deliver(exitMessage(from, reason))
-    else if (reason._tag !== 'Normal') l.interrupt(reason)
+    else if (reason._tag !== 'Normal') l.interrupt(reason, { _tag: 'Link', from: asPid(from) })
   }
 
   /** `Process.exit(pid, reason)` sent by `from`. */
   exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void {
     const t = pid._fiber as Fiber | undefined
     if (t === undefined || !t.alive) return
-    if (reason._tag === 'Kill') t.interrupt(Ex.killed)
+    const cause: Cause = { _tag: 'Signal', from: asPid(from?.pid ?? pid) }
+    if (reason._tag === 'Kill') t.interrupt(Ex.killed, cause)
     else if (t.trapExit) t.deliver(exitMessage(from?.pid ?? pid, reason))
-    else if (reason._tag !== 'Normal' || t === from) t.interrupt(reason)
+    else if (reason._tag !== 'Normal' || t === from) t.interrupt(reason, cause)
   }
 
   isAlive(pid: PidImpl): boolean {

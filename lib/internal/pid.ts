@@ -10,6 +10,8 @@ const inspect = Symbol.for('nodejs.util.inspect.custom')
 export class PidImpl {
   /** The live process behind this pid; cleared when it exits. @internal */
   _fiber: unknown
+  /** How it ended, once it has (kept with the pid, so `why` can follow a chain). @internal */
+  _exit: { readonly reason: unknown; readonly cause: unknown } | undefined = undefined
   constructor(
     readonly id: number,
     fiber: unknown

@@ -215,8 +215,9 @@ class KitHost implements Host {
     if (!this.running) this.settle()
   }
 
-  exited(_f: Fiber, reason: Reason): void {
+  exited(_f: Fiber, reason: Reason, cause: Ex.Cause): void {
     this.reason = reason
+    this.fiber.pid._exit = { reason, cause }
     if (this.fiber.name !== undefined) this.world.names.delete(this.fiber.name)
     this.fiber.pid._fiber = undefined
   }
@@ -317,9 +318,10 @@ class KitHost implements Host {
   explicitSignal(from: PidImpl, reason: Reason): void {
     const f = this.fiber
     if (!f.alive) return
-    if (reason._tag === 'Kill') f.interrupt(Ex.killed)
+    const cause: Ex.Cause = { _tag: 'Signal', from: from as unknown as Pid<unknown> }
+    if (reason._tag === 'Kill') f.interrupt(Ex.killed, cause)
     else if (f.trapExit) f.deliver({ _tag: 'EXIT', from, reason })
-    else if (reason._tag !== 'Normal' || from === f.pid) f.interrupt(reason)
+    else if (reason._tag !== 'Normal' || from === f.pid) f.interrupt(reason, cause)
   }
 
   /** A linked process died with `reason`. */
@@ -328,7 +330,7 @@ class KitHost implements Host {
     this.linked.delete(from)
     if (!f.alive) return
     if (f.trapExit) f.deliver({ _tag: 'EXIT', from, reason })
-    else if (reason._tag !== 'Normal') f.interrupt(reason)
+    else if (reason._tag !== 'Normal') f.interrupt(reason, { _tag: 'Link', from: from as unknown as Pid<unknown> })
   }
 
   isAlive(pid: PidImpl): boolean {

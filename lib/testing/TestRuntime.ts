@@ -445,7 +445,7 @@ const formatEvent = (e: Event): string => {
     case 'Spawn':
       return `Spawn ${e.pid}${e.parent === undefined ? '' : ` by ${e.parent}`}`
     case 'Exit':
-      return `Exit ${e.pid} ${Ex.format(e.reason)}`
+      return `Exit ${e.pid} ${Ex.format(e.reason)}${e.cause._tag === 'Returned' ? '' : ` (${Ex.formatCause(e.cause)})`}`
     case 'Link':
     case 'Unlink':
       return `${e._tag} ${e.from} ${e.to}`
