@@ -444,7 +444,7 @@ describe('ensuring', () => {
         const rt = Runtime.make({ onError: (error) => void reported.push(error) })
         const [l, r] = await Promise.all([rt.run(Effect.ensuring(fa, Effect.die(d))), rt.run(fa)])
         expect(l).toEqual(r)
-        expect(reported).toEqual([Exit.defect(d)])
+        expect(reported).toEqual([d])
       })
     )
   })

@@ -300,7 +300,7 @@ export class Fiber {
         case op.FINALIZED: {
           // the finalizer itself failed: report it, and the original outcome stands
           this.uninterruptible = frame.i1 as number
-          this.host.report(this, reasonOf(cause), 'finalizer')
+          this.host.report(this, cause._op === op.DIE ? cause.i0 : reasonOf(cause), 'finalizer')
           const saved = frame.i0 as Op
           if (saved._op === op.SUCCEED) return saved
           cause = saved

@@ -1,0 +1,533 @@
+/**
+ * Monitors and registered names, as observed on real Elixir (/work/shared/EXIT_SIGNALS.md).
+ */
+import { describe, expect, it } from 'vitest'
+import * as t from 'io-ts'
+import * as E from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
+import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+
+// -------------------------------------------------------------------------------------
+// helpers
+// -------------------------------------------------------------------------------------
+
+type Pid = Process.Pid<unknown>
+
+const Go = t.literal('go')
+const Pong = t.literal('pong')
+const Ping = t.type({ _tag: t.literal('ping'), from: Process.pid })
+const SystemMessage = t.union([Exit.ExitSignal, Exit.Down])
+
+/** Matches only the DOWN of one monitor. */
+const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
+  new t.Type<Exit.DownMessage>(
+    'DownOf',
+    (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref,
+    (u, c) => (Exit.Down.is(u) && u.ref === ref ? t.success(u) : t.failure(u, c)),
+    t.identity
+  )
+
+/** Receives a message `codec` matches; a process that waits too long dies, so the test fails with a clear reason. */
+const within = <A>(codec: t.Decoder<unknown, A>, ms = 10_000): Effect.Effect<never, A> =>
+  Process.receive(
+    Process.on(codec, (m) => Effect.succeed(m)),
+    Process.after(ms, () => Effect.die(new Error(`no message matching ${codec.name} within ${ms} ms`)))
+  )
+
+/** `none` when no message `codec` matches arrives within `ms`: proves that something did NOT arrive. */
+const nothing = <A>(codec: t.Decoder<unknown, A>, ms = 50): Effect.Effect<never, O.Option<A>> =>
+  Process.receive(
+    Process.on(codec, (m) => Effect.succeed(O.some(m))),
+    Process.after(ms, () => Effect.succeed(O.none))
+  )
+
+/** Answers every ping with a pong, forever. */
+const pingable = Effect.gen(function* () {
+  for (;;) {
+    const m = yield* Process.receive(Ping)
+    yield* Process.send(m.from, 'pong')
+  }
+})
+
+/** 'pong' when `pid` is alive and answering. */
+const ping = (pid: Pid) =>
+  Effect.gen(function* () {
+    const me = yield* Process.self
+    yield* Process.send(pid, { _tag: 'ping', from: me })
+    return yield* Process.receive(
+      Process.on(Pong, (p) => Effect.succeed(p)),
+      Process.after(2_000, () => Effect.succeed('no reply' as const))
+    )
+  })
+
+/** Waits for 'go', then runs `body`. */
+const onGo = <E, A>(body: Effect.Effect<E, A>) => Effect.flatMap(Process.receive(Go), () => body)
+
+/** Runs `program` as the main process; its value, or a thrown error naming the exit reason. */
+const runMain = async <E, A>(rt: Runtime.Runtime, program: Effect.Effect<E, A>): Promise<A> => {
+  const r = await rt.run(program)
+  if (r._tag !== 'Normal') throw new Error(`main ended with ${Exit.format(r)}`)
+  return r.value as A
+}
+
+/** A process that has already exited (normally). */
+const deadPid = Effect.gen(function* () {
+  const [pid, ref] = yield* Process.spawnMonitor(Effect.unit)
+  yield* within(downOf(ref))
+  return pid
+})
+
+const crashReasons: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown>, Exit.Reason]> = [
+  ['Effect.fail', Effect.fail('oops'), Exit.failure('oops')],
+  ['exit(boom)', Process.exit(Exit.custom('boom')), Exit.custom('boom')],
+  ['exit(kill)', Process.exit(Exit.kill), Exit.kill],
+  ['exit(shutdown)', Process.exit(Exit.shutdown), Exit.shutdown],
+  ['returning', Effect.succeed(7), Exit.returned(7)]
+]
+
+// -------------------------------------------------------------------------------------
+// monitors
+// -------------------------------------------------------------------------------------
+
+describe('monitor', () => {
+  it.each(crashReasons)('gives exactly one DOWN with the target reason (%s) and the ref', async (_, body, reason) => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(onGo(body))
+        const ref = yield* Process.monitor(target)
+        yield* Process.send(target, 'go')
+        const down = yield* within(Exit.Down)
+        const second = yield* nothing(Exit.Down)
+        return { target, ref, down, second }
+      })
+    )
+    expect(out.down).toEqual({ _tag: 'DOWN', ref: out.ref, pid: out.target, reason })
+    expect(out.down.ref).toBe(out.ref)
+    expect(out.second).toEqual(O.none)
+  })
+
+  it('monitors stack: two monitors give two DOWNs with different refs', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(onGo(Process.exit(Exit.custom('bye'))))
+        const r1 = yield* Process.monitor(target)
+        const r2 = yield* Process.monitor(target)
+        yield* Process.send(target, 'go')
+        const d1 = yield* within(Exit.Down)
+        const d2 = yield* within(Exit.Down)
+        const third = yield* nothing(Exit.Down)
+        return { target, r1, r2, d1, d2, third }
+      })
+    )
+    expect(out.r1).not.toBe(out.r2)
+    expect(new Set([out.d1.ref, out.d2.ref])).toEqual(new Set([out.r1, out.r2]))
+    expect(out.d1.ref).not.toBe(out.d2.ref)
+    for (const d of [out.d1, out.d2]) {
+      expect(d).toEqual({ _tag: 'DOWN', ref: d.ref, pid: out.target, reason: Exit.custom('bye') })
+    }
+    expect(out.third).toEqual(O.none)
+  })
+
+  it('of a dead pid gives an immediate DOWN with noproc', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const dead = yield* deadPid
+        const ref = yield* Process.monitor(dead)
+        const down = yield* Process.receive(
+          Process.on(Exit.Down, (d) => Effect.succeed(O.some(d))),
+          Process.after(0, () => Effect.succeed(O.none))
+        )
+        return { dead, ref, down }
+      })
+    )
+    expect(out.down).toEqual(O.some({ _tag: 'DOWN', ref: out.ref, pid: out.dead, reason: Exit.noproc }))
+  })
+
+  it('of an unregistered name gives a DOWN with noproc whose pid field is the name', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const ref = yield* Process.monitor('nobody')
+        const down = yield* within(Exit.Down)
+        return { ref, down }
+      })
+    )
+    expect(out.down).toEqual({ _tag: 'DOWN', ref: out.ref, pid: 'nobody', reason: Exit.noproc })
+  })
+
+  it('by registered name gives a DOWN whose pid field is the name, with the target reason', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(onGo(Effect.fail('named crash')))
+        yield* Process.register('worker', target)
+        const ref = yield* Process.monitor('worker')
+        const monitors = yield* Effect.sync(() => rt.processes().find((p) => p.pid !== target)?.monitors)
+        yield* Process.send(target, 'go')
+        const down = yield* within(Exit.Down)
+        return { ref, down, monitors }
+      })
+    )
+    expect(out.monitors).toEqual(['worker'])
+    expect(out.down).toEqual({ _tag: 'DOWN', ref: out.ref, pid: 'worker', reason: Exit.failure('named crash') })
+  })
+
+  it.each([false, true])('never kills the watcher (trapping: %s), whatever the reason; no EXIT', async (traps) => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        yield* Process.trapExit(traps)
+        const reasons: Array<Exit.Reason> = []
+        const bodies: ReadonlyArray<Effect.Effect<unknown, unknown>> = [
+          Effect.fail('crash'),
+          Process.exit(Exit.custom('boom')),
+          Process.exit(Exit.kill),
+          Process.exit(Exit.shutdown)
+        ]
+        for (const body of bodies) {
+          const [target, ref] = yield* Process.spawnMonitor(onGo(body))
+          yield* Process.send(target, 'go')
+          reasons.push((yield* within(downOf(ref))).reason)
+        }
+        const [killedTarget, ref] = yield* Process.spawnMonitor(pingable)
+        yield* Process.exit(killedTarget, Exit.kill)
+        reasons.push((yield* within(downOf(ref))).reason)
+        const exitMessage = yield* nothing(Exit.ExitSignal)
+        const helper = yield* Process.spawn(pingable)
+        const reply = yield* ping(helper)
+        return { reasons, exitMessage, reply }
+      })
+    )
+    expect(out.reasons).toEqual([
+      Exit.failure('crash'),
+      Exit.custom('boom'),
+      Exit.kill,
+      Exit.shutdown,
+      Exit.killed
+    ])
+    expect(out.exitMessage).toEqual(O.none)
+    expect(out.reply).toBe('pong')
+  })
+})
+
+describe('demonitor', () => {
+  it('returns true for an active monitor and false after; no DOWN arrives once demonitored', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(onGo(Effect.fail('crash')))
+        const ref = yield* Process.monitor(target)
+        const first = yield* Process.demonitor(ref)
+        const second = yield* Process.demonitor(ref)
+        const refs = yield* Effect.sync(() => rt.processes().find((p) => p.pid !== target)?.monitors)
+        yield* Process.send(target, 'go')
+        const down = yield* nothing(Exit.Down)
+        return { first, second, refs, down }
+      })
+    )
+    expect(out).toEqual({ first: true, second: false, refs: [], down: O.none })
+  })
+
+  it('returns false for a monitor whose DOWN was already delivered', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const [, ref] = yield* Process.spawnMonitor(Effect.unit)
+        yield* within(downOf(ref))
+        return yield* Process.demonitor(ref)
+      })
+    )
+    expect(out).toBe(false)
+  })
+
+  it('with flush removes a DOWN already in the mailbox; without flush the DOWN stays', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        const mailbox = Effect.sync(() => rt.processes().find((p) => p.pid === me)?.mailbox)
+        const t1 = yield* Process.spawn(onGo(Effect.fail('one')))
+        const flushed = yield* Process.monitor(t1)
+        const sentinel1 = yield* Process.monitor(t1)
+        const t2 = yield* Process.spawn(onGo(Effect.fail('two')))
+        const kept = yield* Process.monitor(t2)
+        const sentinel2 = yield* Process.monitor(t2)
+        yield* Process.send(t1, 'go')
+        yield* Process.send(t2, 'go')
+        // both DOWNs of a target are delivered together: once the second is here, the first is in the mailbox
+        yield* within(downOf(sentinel1))
+        yield* within(downOf(sentinel2))
+        const mailboxBefore = yield* mailbox
+        const flushResult = yield* Process.demonitor(flushed, { flush: true })
+        const keptResult = yield* Process.demonitor(kept)
+        const mailboxAfter = yield* mailbox
+        const flushedDown = yield* nothing(downOf(flushed), 0)
+        const keptDown = yield* nothing(downOf(kept), 0)
+        return { t2, kept, mailboxBefore, flushResult, keptResult, mailboxAfter, flushedDown, keptDown }
+      })
+    )
+    expect(out.mailboxBefore).toBe(2)
+    expect(out.flushResult).toBe(false)
+    expect(out.keptResult).toBe(false)
+    expect(out.mailboxAfter).toBe(1)
+    expect(out.flushedDown).toEqual(O.none)
+    expect(out.keptDown).toEqual(O.some({ _tag: 'DOWN', ref: out.kept, pid: out.t2, reason: Exit.failure('two') }))
+  })
+
+  it('with flush on an active monitor returns true and no DOWN arrives later', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(onGo(Effect.fail('crash')))
+        const ref = yield* Process.monitor(target)
+        const active = yield* Process.demonitor(ref, { flush: true })
+        yield* Process.send(target, 'go')
+        const down = yield* nothing(Exit.Down)
+        return { active, down }
+      })
+    )
+    expect(out).toEqual({ active: true, down: O.none })
+  })
+})
+
+describe('spawnMonitor', () => {
+  it('returns [pid, ref] and the DOWN arrives with that ref and pid', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const [pid, ref] = yield* Process.spawnMonitor(onGo(Process.exit(Exit.custom('done'))))
+        const monitors = yield* Effect.sync(() => rt.processes().find((p) => p.pid !== pid)?.monitors)
+        yield* Process.send(pid, 'go')
+        const down = yield* within(Exit.Down)
+        return { pid, ref, monitors, down }
+      })
+    )
+    expect(out.monitors).toEqual([out.pid])
+    expect(out.down).toEqual({ _tag: 'DOWN', ref: out.ref, pid: out.pid, reason: Exit.custom('done') })
+    expect(out.down.ref).toBe(out.ref)
+  })
+})
+
+describe('a link and a monitor on the same target', () => {
+  it.each([
+    ['link first', true],
+    ['monitor first', false]
+  ])('a trapping process gets the EXIT before the DOWN (%s)', async (_, linkFirst) => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        yield* Process.trapExit(true)
+        const target = yield* Process.spawn(onGo(Effect.fail('crash')))
+        let ref: Process.Ref
+        if (linkFirst) {
+          yield* Process.link(target)
+          ref = yield* Process.monitor(target)
+        } else {
+          ref = yield* Process.monitor(target)
+          yield* Process.link(target)
+        }
+        yield* Process.send(target, 'go')
+        const first = yield* within(SystemMessage)
+        const second = yield* within(SystemMessage)
+        const third = yield* nothing(SystemMessage)
+        return { target, ref, first, second, third }
+      })
+    )
+    expect(out.first).toEqual({ _tag: 'EXIT', from: out.target, reason: Exit.failure('crash') })
+    expect(out.second).toEqual({ _tag: 'DOWN', ref: out.ref, pid: out.target, reason: Exit.failure('crash') })
+    expect(out.third).toEqual(O.none)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// registered names
+// -------------------------------------------------------------------------------------
+
+describe('registered names', () => {
+  it('register then whereis gives the pid; processes() shows the name', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(pingable)
+        const before = yield* Process.whereis('svc')
+        const registered = yield* Effect.either(Process.register('svc', target))
+        const after = yield* Process.whereis('svc')
+        const name = yield* Effect.sync(() => rt.processes().find((p) => p.pid === target)?.name)
+        return { target, before, registered, after, name }
+      })
+    )
+    expect(out.before).toEqual(O.none)
+    expect(out.registered).toEqual(E.right(undefined))
+    expect(out.after).toEqual(O.some(out.target))
+    expect(out.name).toEqual(O.some('svc'))
+  })
+
+  it('a duplicate register fails with BadArg and leaves the first owner', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const a = yield* Process.spawn(pingable)
+        const b = yield* Process.spawn(pingable)
+        yield* Process.register('svc', a)
+        const dup = yield* Effect.either(Process.register('svc', b))
+        const sameAgain = yield* Effect.either(Process.register('svc', a))
+        const owner = yield* Process.whereis('svc')
+        return { a, dup, sameAgain, owner }
+      })
+    )
+    expect(E.isLeft(out.dup) && out.dup.left._tag).toBe('BadArg')
+    expect(E.isLeft(out.sameAgain) && out.sameAgain.left._tag).toBe('BadArg')
+    expect(out.owner).toEqual(O.some(out.a))
+  })
+
+  it('registering a dead pid fails with BadArg and registers nothing', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const dead = yield* deadPid
+        const r = yield* Effect.either(Process.register('ghost', dead))
+        const found = yield* Process.whereis('ghost')
+        return { r, found }
+      })
+    )
+    expect(E.isLeft(out.r) && out.r.left._tag).toBe('BadArg')
+    expect(out.found).toEqual(O.none)
+  })
+
+  it('registering a pid right after exit(pid, kill) fails with BadArg (it is no longer alive)', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(pingable)
+        yield* Process.exit(target, Exit.kill)
+        const r = yield* Effect.either(Process.register('dying', target))
+        const found = yield* Process.whereis('dying')
+        return { r, found }
+      })
+    )
+    expect(E.isLeft(out.r) && out.r.left._tag).toBe('BadArg')
+    expect(out.found).toEqual(O.none)
+  })
+
+  it('a process can have only one name', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(pingable)
+        yield* Process.register('first', target)
+        const second = yield* Effect.either(Process.register('second', target))
+        return { target, second, first: yield* Process.whereis('first'), other: yield* Process.whereis('second') }
+      })
+    )
+    expect(E.isLeft(out.second) && out.second.left._tag).toBe('BadArg')
+    expect(out.first).toEqual(O.some(out.target))
+    expect(out.other).toEqual(O.none)
+  })
+
+  it.each<readonly [string, Effect.Effect<unknown, unknown>]>([
+    ['returns', Effect.unit],
+    ['crashes', Effect.fail('crash')],
+    ['exits with stop', Process.exit(Exit.custom('stop'))]
+  ])('the name is freed when its process exits (%s) and can be registered again', async (_, body) => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const [first, ref] = yield* Process.spawnMonitor(onGo(body))
+        yield* Process.register('svc', first)
+        const during = yield* Process.whereis('svc')
+        yield* Process.send(first, 'go')
+        yield* within(downOf(ref))
+        const afterExit = yield* Process.whereis('svc')
+        const second = yield* Process.spawn(pingable)
+        const again = yield* Effect.either(Process.register('svc', second))
+        const now = yield* Process.whereis('svc')
+        return { first, second, during, afterExit, again, now }
+      })
+    )
+    expect(out.during).toEqual(O.some(out.first))
+    expect(out.afterExit).toEqual(O.none)
+    expect(out.again).toEqual(E.right(undefined))
+    expect(out.now).toEqual(O.some(out.second))
+  })
+
+  it('unregister frees the name; unregister of an unknown name fails with BadArg', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(pingable)
+        yield* Process.register('svc', target)
+        const ok = yield* Effect.either(Process.unregister('svc'))
+        const gone = yield* Process.whereis('svc')
+        const again = yield* Effect.either(Process.unregister('svc'))
+        const unknown = yield* Effect.either(Process.unregister('never-registered'))
+        const name = yield* Effect.sync(() => rt.processes().find((p) => p.pid === target)?.name)
+        return { ok, gone, again, unknown, name }
+      })
+    )
+    expect(out.ok).toEqual(E.right(undefined))
+    expect(out.gone).toEqual(O.none)
+    expect(E.isLeft(out.again) && out.again.left._tag).toBe('BadArg')
+    expect(E.isLeft(out.unknown) && out.unknown.left._tag).toBe('BadArg')
+    expect(out.name).toEqual(O.none)
+  })
+
+  it('send to a registered name delivers; send to an unregistered name fails with NoProcess', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        yield* Process.register('main', me)
+        const target = yield* Process.spawn(
+          Effect.gen(function* () {
+            const m = yield* Process.receive(t.string)
+            yield* Process.send('main', `echo ${m}`)
+          })
+        )
+        yield* Process.register('echo', target)
+        yield* Process.send('echo', 'hello')
+        const reply = yield* within(t.string)
+        const missing = yield* Effect.either(Process.send('nobody', 'hello'))
+        return { reply, missing }
+      })
+    )
+    expect(out.reply).toBe('echo hello')
+    expect(out.missing).toEqual(E.left({ _tag: 'NoProcess', dest: 'nobody' }))
+  })
+
+  it('rt.send to a registered name delivers, to an unregistered one throws', async () => {
+    const rt = Runtime.make()
+    const p = rt.run(
+      Effect.gen(function* () {
+        yield* Process.register('inbox', yield* Process.self)
+        return yield* within(t.string)
+      })
+    )
+    for (let i = 0; i < 100 && rt.processes()[0]?.name._tag !== 'Some'; i++) await new Promise((r) => setTimeout(r, 5))
+    rt.send('inbox', 'from outside')
+    expect(await p).toEqual(Exit.returned('from outside'))
+    expect(() => rt.send('inbox', 'too late')).toThrow()
+  })
+})
