@@ -33,6 +33,7 @@ import * as Exit from './Exit.js'
 import * as GenServer from './GenServer.js'
 import type { Pid } from './Pid.js'
 import type * as Start from './Start.js'
+import { describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -85,7 +86,11 @@ const isCast = (u: unknown): u is CastRequest<unknown> =>
   typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'Agent.Cast'
 
 const behaviour = <S>(): GenServer.Behaviour<() => S | Effect.Effect<unknown, S>, S, Request<S>, unknown> => ({
-  init: (fun) => Effect.map(Effect.suspend(() => lift(fun())), GenServer.ok),
+  init: (fun) =>
+    Effect.map(
+      Effect.suspend(() => lift(fun())),
+      GenServer.ok
+    ),
   handleCall: (request, _from, state) => {
     switch (request._tag) {
       case 'Agent.Get':
@@ -113,8 +118,6 @@ const behaviour = <S>(): GenServer.Behaviour<() => S | Effect.Effect<unknown, S>
         )
       : Effect.succeed(GenServer.noReply(state))
 })
-
-const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
 
 const checkFn = (where: string, f: unknown): void => {
   if (typeof f !== 'function') throw new TypeError(`${where}: expected a function of the state, got ${describe(f)}`)
@@ -195,7 +198,11 @@ export const get = <S, A>(agent: Ref<S>, f: StateFn<S, A>, timeout: number = 500
  * @category requests
  * @since 0.1.0
  */
-export const update = <S>(agent: Ref<S>, f: StateFn<S, S>, timeout: number = 5000): Effect.Effect<Exit.Exiting, void> => {
+export const update = <S>(
+  agent: Ref<S>,
+  f: StateFn<S, S>,
+  timeout: number = 5000
+): Effect.Effect<Exit.Exiting, void> => {
   checkFn('Agent.update', f)
   return GenServer.call<void>(agent, { _tag: 'Agent.Update', f } satisfies Request<S>, timeout)
 }

@@ -39,6 +39,8 @@ import type { Pid } from './Pid.js'
 import * as Process from './Process.js'
 import * as Start from './Start.js'
 import * as Supervisor from './Supervisor.js'
+import * as supervision from './internal/supervision.js'
+import { describe, checkStartOptions } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -76,7 +78,7 @@ export interface MaxChildren {
 // -------------------------------------------------------------------------------------
 
 interface ChildRec {
-  readonly spec: Supervisor.Spec
+  readonly spec: supervision.Spec
   /** Waiting to be started again after a failed restart (Elixir's `:restarting`). */
   restarting: boolean
 }
@@ -84,13 +86,13 @@ interface ChildRec {
 interface State {
   readonly self: Pid<unknown>
   readonly maxChildren: number
-  readonly intensity: Supervisor.Intensity
+  readonly intensity: supervision.Intensity
   /** Keyed by pid, in start order (a restarted child gets a new pid, at the end). */
   readonly children: Map<Pid<unknown>, ChildRec>
 }
 
 type Request =
-  | { readonly _tag: 'StartChild'; readonly spec: Supervisor.Spec }
+  | { readonly _tag: 'StartChild'; readonly spec: supervision.Spec }
   | { readonly _tag: 'TerminateChild'; readonly pid: Pid<unknown> }
   | { readonly _tag: 'WhichChildren' }
   | { readonly _tag: 'CountChildren' }
@@ -108,7 +110,7 @@ const restart = (st: State, old: Pid<unknown>, child: ChildRec): Effect.Effect<n
       st.children.delete(old)
       return false
     }
-    const r = yield* Supervisor.startOne(child.spec)
+    const r = yield* supervision.startOne(child.spec)
     if (r._tag === 'Failed') {
       child.restarting = true
       yield* GenServer.cast(st.self, { _tag: 'DynamicSupervisor.TryAgain', pid: old })
@@ -131,7 +133,7 @@ const stopAll = (st: State): Effect.Effect<never, void> =>
     for (const [pid, c] of st.children) {
       if (c.restarting) continue
       const mon = yield* Process.monitor(pid)
-      yield* Supervisor.unlinkFlush(pid)
+      yield* supervision.unlinkFlush(pid)
       waiting.set(mon, pid)
       if (c.spec.shutdown === 'brutal_kill') yield* Process.exit(pid, Exit.kill)
       else {
@@ -147,11 +149,13 @@ const stopAll = (st: State): Effect.Effect<never, void> =>
     for (const [ms, pids] of byTime) {
       const killer = Process.receive(
         Process.on(t.literal('cancel'), () => Effect.unit),
-        Process.after(ms, () => Effect.asUnit(Effect.traverseArray((p: Pid<unknown>) => Process.exit(p, Exit.kill))(pids)))
+        Process.after(ms, () =>
+          Effect.asUnit(Effect.traverseArray((p: Pid<unknown>) => Process.exit(p, Exit.kill))(pids))
+        )
       )
       killers.push(yield* Process.spawn(killer))
     }
-    const Down = Supervisor.guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && waiting.has(u.ref))
+    const Down = supervision.guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && waiting.has(u.ref))
     while (waiting.size > 0) {
       const m = yield* Process.receive(Down)
       waiting.delete(m.ref)
@@ -171,7 +175,7 @@ const behaviour: GenServer.Behaviour<
     Effect.gen(function* () {
       yield* Process.trapExit(true)
       const self = yield* Process.self
-      const st: State = { self, maxChildren, intensity: new Supervisor.Intensity(max, periodMs), children: new Map() }
+      const st: State = { self, maxChildren, intensity: new supervision.Intensity(max, periodMs), children: new Map() }
       return GenServer.ok(st)
     }),
 
@@ -180,7 +184,7 @@ const behaviour: GenServer.Behaviour<
       switch (request._tag) {
         case 'StartChild': {
           if (st.children.size >= st.maxChildren) return GenServer.replyWith(E.left(maxChildren), st)
-          const r = yield* Supervisor.startOne(request.spec)
+          const r = yield* supervision.startOne(request.spec)
           if (r._tag === 'Started') {
             st.children.set(r.pid, { spec: request.spec, restarting: false })
             return GenServer.replyWith(E.right(r.pid), st)
@@ -190,7 +194,7 @@ const behaviour: GenServer.Behaviour<
         case 'TerminateChild': {
           const c = st.children.get(request.pid)
           if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
-          if (!c.restarting) yield* Supervisor.shutdownChild(request.pid, c.spec.shutdown)
+          if (!c.restarting) yield* supervision.shutdownChild(request.pid, c.spec.shutdown)
           st.children.delete(request.pid)
           return GenServer.replyWith(E.right(undefined), st)
         }
@@ -230,7 +234,7 @@ const behaviour: GenServer.Behaviour<
 
   handleInfo: (message, st) =>
     Effect.gen(function* () {
-      if (Supervisor.isExpired(message)) {
+      if (supervision.isExpired(message)) {
         st.intensity.expire()
         return GenServer.noReply(st)
       }
@@ -238,7 +242,7 @@ const behaviour: GenServer.Behaviour<
       const c = st.children.get(message.from)
       if (c === undefined) return GenServer.noReply(st)
       const again =
-        c.spec.restart === 'permanent' || (c.spec.restart === 'transient' && !Supervisor.isCleanExit(message.reason))
+        c.spec.restart === 'permanent' || (c.spec.restart === 'transient' && !supervision.isCleanExit(message.reason))
       if (!again) {
         st.children.delete(message.from)
         return GenServer.noReply(st)
@@ -254,8 +258,6 @@ const behaviour: GenServer.Behaviour<
 // starting
 // -------------------------------------------------------------------------------------
 
-const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
-
 /**
  * Starts a dynamic supervisor, with no children, linked to the caller.
  *
@@ -268,7 +270,8 @@ const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify
  */
 export const startLink = (options: Options = {}): Effect.Effect<Start.Error, Pid<unknown>> => {
   const where = 'DynamicSupervisor.startLink'
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
   if (options.strategy !== undefined && options.strategy !== 'one_for_one') {
     throw new TypeError(`${where}: the only strategy is 'one_for_one', got ${describe(options.strategy)}`)
   }
@@ -276,8 +279,8 @@ export const startLink = (options: Options = {}): Effect.Effect<Start.Error, Pid
   if (!(maxChildren === Infinity || (Number.isInteger(maxChildren) && maxChildren >= 0))) {
     throw new TypeError(`${where}: maxChildren must be an integer >= 0 (or Infinity), got ${describe(maxChildren)}`)
   }
-  Supervisor.checkIntensity(where, options.maxRestarts, options.maxSeconds)
-  Start.checkOptions(where, options)
+  supervision.checkIntensity(where, options.maxRestarts, options.maxSeconds)
+  checkStartOptions(where, options)
   const arg = { maxChildren, max: options.maxRestarts ?? 3, periodMs: (options.maxSeconds ?? 5) * 1000 }
   return GenServer.startLink(behaviour, arg, options.name === undefined ? undefined : { name: options.name })
 }
@@ -302,8 +305,8 @@ export const startChild = (
   sup: GenServer.Server,
   spec: Supervisor.ChildSpec
 ): Effect.Effect<Exit.Exiting | Start.Error | MaxChildren, Pid<unknown>> => {
-  const checked = Supervisor.checkSpec('DynamicSupervisor.startChild', spec, false)
-  return Supervisor.answer(
+  const checked = supervision.checkSpec('DynamicSupervisor.startChild', spec, false)
+  return supervision.answer(
     GenServer.call<Either<Start.Error | MaxChildren, Pid<unknown>>>(
       sup,
       { _tag: 'StartChild', spec: checked } satisfies Request,
@@ -327,8 +330,9 @@ export const terminateChild = (
   sup: GenServer.Server,
   pid: Pid<unknown>
 ): Effect.Effect<Exit.Exiting | Supervisor.NotFound, void> => {
-  if (!Process.pid.is(pid)) throw new TypeError(`DynamicSupervisor.terminateChild: expected a child pid, got ${describe(pid)}`)
-  return Supervisor.answer(
+  if (!Process.pid.is(pid))
+    throw new TypeError(`DynamicSupervisor.terminateChild: expected a child pid, got ${describe(pid)}`)
+  return supervision.answer(
     GenServer.call<Either<Supervisor.NotFound, void>>(sup, { _tag: 'TerminateChild', pid } satisfies Request, Infinity)
   )
 }

@@ -51,6 +51,7 @@ import type { MonadTask2 } from 'fp-ts/lib/MonadTask.js'
 import { bind as bind_ } from 'fp-ts/lib/Chain.js'
 import { bindTo as bindTo_, let as let__ } from 'fp-ts/lib/Functor.js'
 import { apS as apS_ } from 'fp-ts/lib/Apply.js'
+import { checkMs } from './internal/check.js'
 import { dual } from './internal/dual.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
@@ -341,13 +342,6 @@ const unitThunk = (): Op => op.UNIT
  * @since 0.1.0
  */
 export const yieldNow: Effect<never, void> = fromOp(new Op(op.YIELD, undefined))
-
-/** @internal */
-export const checkMs = (where: string, ms: unknown): void => {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new TypeError(`${where}: expected a number of milliseconds >= 0 (or Infinity), got ${String(ms)}`)
-  }
-}
 
 // -------------------------------------------------------------------------------------
 // combinators

@@ -6,7 +6,8 @@
  * ```ts
  * interface Behaviour<Arg, S, Req, Rep, E> {
  *   init(arg): Effect<E, InitResult<S>>                             // ok(state) | stopWith(reason) | ignore
- *   handleCall?(request, from, state): Effect<E, CallResult<S, Rep>> // replyWith(r, s) | noReply(s) | stopWith(reason, s, r?)
+ *   handleCall?(request, from, state): Effect<E, CallResult<S, Rep>> // replyWith(r, s) | noReply(s)
+ *                                                                    // | stopWith(reason, s, r?)
  *   handleCast?(request, state): Effect<E, NoReplyResult<S>>        // noReply(s) | stopWith(reason, s)
  *   handleInfo?(message, state): Effect<E, NoReplyResult<S>>        // any other message, EXITs and DOWNs included
  *   terminate?(reason, state): Effect<unknown, unknown>
@@ -56,6 +57,7 @@ import * as Exit from './Exit.js'
 import type { Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
 import * as Start from './Start.js'
+import { describe, checkServer, checkMs, checkStartOptions } from './internal/check.js'
 
 declare const FromTypeId: unique symbol
 
@@ -173,12 +175,16 @@ export const ignore: { readonly _tag: 'Ignore' } = { _tag: 'Ignore' }
  *
  * @example
  * import { Effect, GenServer } from 'fp-ts-actors'
- * const handleCall = (_req: 'get', _from: GenServer.From<number>, n: number) => Effect.succeed(GenServer.replyWith(n, n))
+ * const handleCall = (_req: 'get', _from: GenServer.From<number>, n: number) =>
+ *   Effect.succeed(GenServer.replyWith(n, n))
  *
  * @category callback results
  * @since 0.1.0
  */
-export const replyWith = <R, S>(reply: R, state: S): { readonly _tag: 'Reply'; readonly reply: R; readonly state: S } => ({
+export const replyWith = <R, S>(
+  reply: R,
+  state: S
+): { readonly _tag: 'Reply'; readonly reply: R; readonly state: S } => ({
   _tag: 'Reply',
   reply,
   state
@@ -256,15 +262,13 @@ const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknow
   new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
 
 const hasTagAndRef = (u: unknown, tag: string, ref: Ref): boolean =>
-  typeof u === 'object' &&
-  u !== null &&
-  (u as { _tag?: unknown })._tag === tag &&
-  (u as { ref?: unknown }).ref === ref
+  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag && (u as { ref?: unknown }).ref === ref
 
 const replyOf = (alias: Ref): t.Type<ReplyMsg> =>
   guard('GenServer.Reply', (u): u is ReplyMsg => hasTagAndRef(u, 'GenServer.Reply', alias))
 
-const ackOf = (ref: Ref): t.Type<AckMsg> => guard('GenServer.Ack', (u): u is AckMsg => hasTagAndRef(u, 'GenServer.Ack', ref))
+const ackOf = (ref: Ref): t.Type<AckMsg> =>
+  guard('GenServer.Ack', (u): u is AckMsg => hasTagAndRef(u, 'GenServer.Ack', ref))
 
 const downOf = (ref: Ref): t.Type<Exit.DownMessage> =>
   guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
@@ -272,26 +276,13 @@ const downOf = (ref: Ref): t.Type<Exit.DownMessage> =>
 /** How a typed failure of a callback becomes an exit reason (as the run loop does for a process). */
 const reasonOf = (e: unknown): Exit.Reason => (Exit.isExiting(e) ? e.reason : Exit.failure(e))
 
-const callFailed = (reason: Exit.Reason, call: string, args: ReadonlyArray<unknown>): Effect.Effect<Exit.Exiting, never> =>
-  Effect.fail(Exit.exiting(Exit.callExit(reason, call, args)))
+const callFailed = (
+  reason: Exit.Reason,
+  call: string,
+  args: ReadonlyArray<unknown>
+): Effect.Effect<Exit.Exiting, never> => Effect.fail(Exit.exiting(Exit.callExit(reason, call, args)))
 
 const callingSelf = Exit.custom('calling_self')
-
-const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
-
-/** @internal */
-export const checkServer = (where: string, server: unknown): void => {
-  if (!(typeof server === 'string' && server.length > 0) && !Process.pid.is(server)) {
-    throw new TypeError(`${where}: expected a server pid or a registered name, got ${describe(server)}`)
-  }
-}
-
-/** @internal */
-export const checkTimeout = (where: string, ms: unknown): void => {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new TypeError(`${where}: expected a timeout in milliseconds >= 0 (or Infinity), got ${String(ms)}`)
-  }
-}
 
 const resolve = (server: Server): Effect.Effect<never, Option<Pid<unknown>>> =>
   typeof server === 'string' ? Process.whereis(server) : Effect.succeed(O.some(server))
@@ -454,7 +445,9 @@ const serve = <Arg, S, Req, Rep, E>(
       !running || terminated
         ? Effect.unit
         : Effect.flatMap(Process.self, (me) =>
-            Effect.flatMap(Process.isAlive(me), (alive) => (alive ? Effect.asUnit(terminate(reason, state)) : Effect.unit))
+            Effect.flatMap(Process.isAlive(me), (alive) =>
+              alive ? Effect.asUnit(terminate(reason, state)) : Effect.unit
+            )
           )
     )
   })
@@ -483,7 +476,7 @@ const startWith = <Arg, S, Req, Rep, E>(
   options: Start.Options | undefined
 ): Effect.Effect<Start.Error, Pid<unknown>> => {
   checkBehaviour(where, b)
-  Start.checkOptions(where, options)
+  checkStartOptions(where, options)
   const name = options?.name
   return Effect.gen(function* () {
     const me = yield* Process.self
@@ -562,9 +555,13 @@ export const startLink = <Arg, S, Req, Rep, E>(
  * @category client
  * @since 0.1.0
  */
-export const call = <R = unknown>(server: Server, request: unknown, timeout: number = 5000): Effect.Effect<Exit.Exiting, R> => {
+export const call = <R = unknown>(
+  server: Server,
+  request: unknown,
+  timeout: number = 5000
+): Effect.Effect<Exit.Exiting, R> => {
   checkServer('GenServer.call', server)
-  checkTimeout('GenServer.call', timeout)
+  checkMs('GenServer.call', timeout)
   const args = [server, request, timeout] as const
   return Effect.gen(function* () {
     const target = yield* resolve(server)
@@ -627,7 +624,8 @@ export const cast = (server: Server, request: unknown): Effect.Effect<never, voi
  * @since 0.1.0
  */
 export const reply = <R>(from: From<R>, value: R): Effect.Effect<never, void> => {
-  if (!FromCodec.is(from)) throw new TypeError(`GenServer.reply: expected the \`from\` of a handleCall, got ${describe(from)}`)
+  if (!FromCodec.is(from))
+    throw new TypeError(`GenServer.reply: expected the \`from\` of a handleCall, got ${describe(from)}`)
   const alias = (from as unknown as FromImpl).alias
   return sendQuietly(alias, { _tag: 'GenServer.Reply', ref: alias, reply: value } satisfies ReplyMsg)
 }
@@ -653,7 +651,7 @@ export const stop = (
   timeout: number = Infinity
 ): Effect.Effect<Exit.Exiting, void> => {
   checkServer('GenServer.stop', server)
-  checkTimeout('GenServer.stop', timeout)
+  checkMs('GenServer.stop', timeout)
   if (!Exit.reason.is(reason)) throw new TypeError(`GenServer.stop: expected an exit reason, got ${describe(reason)}`)
   const args = [server, reason, timeout] as const
   return Effect.gen(function* () {

@@ -45,6 +45,7 @@ import { Op } from './internal/op.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import * as P from './Pid.js'
 import * as R from './Receive.js'
+import { describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -119,8 +120,6 @@ type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 
 const prim = <A>(f: Prim, a?: unknown, b?: unknown): Effect<never, A> => fromOp(new Op(op.PRIM, f, a, b))
 const syscall = <E, A>(f: Syscall, a?: unknown, b?: unknown): Effect<E, A> => fromOp(new Op(op.SYSCALL, f, a, b))
-
-const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
 
 const checkPid = (where: string, u: unknown): PidImpl => {
   if (!(u instanceof PidImpl)) throw new TypeError(`${where}: expected a Pid, got ${describe(u)}`)

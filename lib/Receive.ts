@@ -38,7 +38,8 @@
  * @since 0.1.0
  */
 import type { Decoder } from 'io-ts'
-import { checkMs, fromOp, type Effect } from './Effect.js'
+import { fromOp, type Effect } from './Effect.js'
+import { checkMs } from './internal/check.js'
 import { AfterClause, OnClause } from './internal/clause.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'

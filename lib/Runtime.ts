@@ -37,6 +37,7 @@ import { PidImpl, RefImpl } from './internal/pid.js'
 import type { Pid, Ref } from './Pid.js'
 import type { Dest, SpawnOptions } from './Process.js'
 import { fifo, hostClock, type Clock, type Scheduler } from './Scheduler.js'
+import { describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -157,8 +158,6 @@ export const kernelOf = (rt: Runtime): Kernel => {
   if (k === undefined) throw new TypeError('expected a Runtime made by Runtime.make')
   return k
 }
-
-const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
 
 // -------------------------------------------------------------------------------------
 // constructors

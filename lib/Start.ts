@@ -141,19 +141,5 @@ export const alreadyStarted = (pid: Pid<unknown>): Error => ({ _tag: 'AlreadySta
 export const isError = (u: unknown): u is Error => {
   if (typeof u !== 'object' || u === null) return false
   const tag = (u as { _tag?: unknown })._tag
-  return (
-    (tag === 'InitFailed' && 'reason' in u) || tag === 'Ignore' || (tag === 'AlreadyStarted' && 'pid' in u)
-  )
-}
-
-/** @internal Validates `Options` (bad input answers with a clear error, SPEC 7). */
-export const checkOptions = (where: string, options: unknown): void => {
-  if (options === undefined) return
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options must be an object, got ${String(options)}`)
-  }
-  const name = (options as { name?: unknown }).name
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new TypeError(`${where}: options.name must be a non-empty string, got ${String(name)}`)
-  }
+  return (tag === 'InitFailed' && 'reason' in u) || tag === 'Ignore' || (tag === 'AlreadyStarted' && 'pid' in u)
 }

@@ -56,6 +56,18 @@ import * as GenServer from './GenServer.js'
 import type { Pid } from './Pid.js'
 import * as Process from './Process.js'
 import * as Start from './Start.js'
+import {
+  type Spec,
+  checkSpec,
+  checkIntensity,
+  startOne,
+  shutdownChild,
+  isCleanExit,
+  isExpired,
+  Intensity,
+  answer
+} from './internal/supervision.js'
+import { describe, checkStartOptions } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -187,183 +199,6 @@ export interface FailedToStartChild {
   readonly id: string
   readonly reason: Exit.Reason
 }
-
-// -------------------------------------------------------------------------------------
-// internals shared with DynamicSupervisor
-// -------------------------------------------------------------------------------------
-
-/** @internal A checked child spec, defaults filled in. */
-export interface Spec {
-  readonly id: string
-  readonly start: Effect.Effect<unknown, Pid<unknown>>
-  readonly restart: Restart
-  readonly shutdown: number | 'brutal_kill'
-  readonly type: 'worker' | 'supervisor'
-}
-
-const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
-
-/** @internal */
-export const checkSpec = (where: string, spec: unknown, needId = true): Spec => {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError(`${where}: a child spec must be an object, got ${describe(spec)}`)
-  const s = spec as Partial<Record<keyof ChildSpec, unknown>>
-  if (needId && (typeof s.id !== 'string' || s.id.length === 0)) {
-    throw new TypeError(`${where}: child spec id must be a non-empty string, got ${describe(s.id)}`)
-  }
-  const id = typeof s.id === 'string' ? s.id : ''
-  if (!Effect.isEffect(s.start)) {
-    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: start must be an Effect giving the child's pid, got ${describe(s.start)}`)
-  }
-  const restart = s.restart ?? 'permanent'
-  if (restart !== 'permanent' && restart !== 'transient' && restart !== 'temporary') {
-    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: restart must be 'permanent', 'transient' or 'temporary', got ${describe(restart)}`)
-  }
-  const type = s.type ?? 'worker'
-  if (type !== 'worker' && type !== 'supervisor') {
-    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: type must be 'worker' or 'supervisor', got ${describe(type)}`)
-  }
-  const shutdown = s.shutdown ?? (type === 'worker' ? 5000 : 'infinity')
-  if (
-    shutdown !== 'brutal_kill' &&
-    shutdown !== 'infinity' &&
-    !(typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
-  ) {
-    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: shutdown must be an integer >= 0, 'brutal_kill' or 'infinity', got ${describe(shutdown)}`)
-  }
-  return {
-    id,
-    start: s.start as Effect.Effect<unknown, Pid<unknown>>,
-    restart,
-    shutdown: shutdown === 'infinity' ? Infinity : shutdown,
-    type
-  }
-}
-
-/** @internal */
-export const checkIntensity = (where: string, maxRestarts: unknown, maxSeconds: unknown): void => {
-  if (maxRestarts !== undefined && !(Number.isInteger(maxRestarts) && (maxRestarts as number) >= 0)) {
-    throw new TypeError(`${where}: maxRestarts must be an integer >= 0, got ${describe(maxRestarts)}`)
-  }
-  if (maxSeconds !== undefined && !(typeof maxSeconds === 'number' && maxSeconds > 0)) {
-    throw new TypeError(`${where}: maxSeconds must be a number > 0 (or Infinity), got ${describe(maxSeconds)}`)
-  }
-}
-
-/** @internal How one start of a child went. */
-export type Started =
-  | { readonly _tag: 'Started'; readonly pid: Pid<unknown> }
-  | { readonly _tag: 'Ignored' }
-  | { readonly _tag: 'Failed'; readonly reason: Exit.Reason }
-
-/** @internal The reason a failed child start stands for (Elixir's `{:error, reason}` of the start function). */
-export const startFailure = (e: unknown): Started => {
-  if (Start.isError(e)) {
-    switch (e._tag) {
-      case 'Ignore':
-        return { _tag: 'Ignored' }
-      case 'InitFailed':
-        return { _tag: 'Failed', reason: e.reason }
-      case 'AlreadyStarted':
-        return { _tag: 'Failed', reason: Exit.custom({ already_started: e.pid }) }
-    }
-  }
-  return { _tag: 'Failed', reason: Exit.isExiting(e) ? e.reason : Exit.failure(e) }
-}
-
-/** @internal Runs a child's start in the supervisor. */
-export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
-  Effect.match(spec.start, startFailure, (pid): Started =>
-    Process.pid.is(pid) ? { _tag: 'Started', pid } : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
-  )
-
-/** @internal A codec from a type guard. */
-export const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
-  new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
-
-/** @internal */
-export const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
-  guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
-
-/** @internal */
-export const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitMessage> =>
-  guard('EXIT', (u): u is Exit.ExitMessage => Exit.ExitSignal.is(u) && u.from === pid)
-
-/** @internal Unlinks `pid` and drops its EXIT message if it is there already. */
-export const unlinkFlush = (pid: Pid<unknown>): Effect.Effect<never, void> =>
-  Effect.flatMap(Process.unlink(pid), () =>
-    Process.receive(
-      Process.on(exitFrom(pid), () => Effect.unit),
-      Process.after(0, () => Effect.unit)
-    )
-  )
-
-/**
- * @internal Stops one child as Erlang's supervisor does: monitor it, send
- * `shutdown` (or `kill` for brutal_kill), `kill` after `shutdown` ms, wait
- * for its DOWN, then unlink and drop its EXIT.
- */
-export const shutdownChild = (pid: Pid<unknown>, shutdown: number | 'brutal_kill'): Effect.Effect<never, void> =>
-  Effect.gen(function* () {
-    const mon = yield* Process.monitor(pid)
-    if (shutdown === 'brutal_kill') {
-      yield* Process.exit(pid, Exit.kill)
-      yield* Process.receive(downOf(mon))
-    } else {
-      yield* Process.exit(pid, Exit.shutdown)
-      yield* Process.receive(
-        Process.on(downOf(mon), () => Effect.unit),
-        Process.after(shutdown, () =>
-          Effect.flatMap(Process.exit(pid, Exit.kill), () => Effect.asUnit(Process.receive(downOf(mon))))
-        )
-      )
-    }
-    yield* unlinkFlush(pid)
-  })
-
-/** @internal `normal`, `shutdown` and `{shutdown, _}`: exits a transient child is not restarted after. */
-export const isCleanExit = (r: Exit.Reason): boolean => r._tag === 'Normal' || r._tag === 'Shutdown'
-
-const ExpiredMsg = t.type({ _tag: t.literal('Supervisor.Expired') })
-
-/** @internal */
-export const isExpired = (u: unknown): boolean => ExpiredMsg.is(u)
-
-/**
- * @internal The restart intensity, counted on the process clock: each restart
- * spawns a timer process that sleeps the period and then tells the supervisor
- * to forget it (it ends early when the supervisor dies).
- */
-export class Intensity {
-  private recent = 0
-  constructor(
-    private readonly max: number,
-    private readonly periodMs: number
-  ) {}
-  /** Adds a restart; `false` when that is one too many (the supervisor must shut down). */
-  add(sup: Pid<unknown>): Effect.Effect<never, boolean> {
-    return Effect.suspend(() => {
-      if (this.recent + 1 > this.max) return Effect.succeed(false)
-      this.recent++
-      if (this.periodMs === Infinity) return Effect.succeed(true)
-      const ms = this.periodMs
-      const timer = Effect.flatMap(Process.monitor(sup), (ref) =>
-        Process.receive(
-          Process.on(downOf(ref), () => Effect.unit),
-          Process.after(ms, () => Effect.catchAll(Process.send(sup, { _tag: 'Supervisor.Expired' }), () => Effect.unit))
-        )
-      )
-      return Effect.as(Process.spawn(timer), true)
-    })
-  }
-  /** A restart left the window. */
-  expire(): void {
-    if (this.recent > 0) this.recent--
-  }
-}
-
-/** @internal Answers of the supervisor's calls travel as Either. */
-export const answer = <E, A>(call: Effect.Effect<Exit.Exiting, Either<E, A>>): Effect.Effect<Exit.Exiting | E, A> =>
-  Effect.flatMap(call, (r) => Effect.fromEither(r))
 
 // -------------------------------------------------------------------------------------
 // the supervisor process
@@ -505,7 +340,12 @@ const behaviour: GenServer.Behaviour<
           let active = 0
           for (const c of st.children) if (c.pid !== undefined && (yield* Process.isAlive(c.pid))) active++
           const supervisors = st.children.filter((c) => c.spec.type === 'supervisor').length
-          const counts: Counts = { specs: st.children.length, active, supervisors, workers: st.children.length - supervisors }
+          const counts: Counts = {
+            specs: st.children.length,
+            active,
+            supervisors,
+            workers: st.children.length - supervisors
+          }
           return GenServer.replyWith(counts, st)
         }
         case 'TerminateChild': {
@@ -547,7 +387,8 @@ const behaviour: GenServer.Behaviour<
             return GenServer.replyWith(E.right(r.pid), st)
           }
           if (r._tag === 'Ignored') {
-            if (request.spec.restart !== 'temporary') st.children.push({ spec: request.spec, pid: undefined, restarting: false })
+            if (request.spec.restart !== 'temporary')
+              st.children.push({ spec: request.spec, pid: undefined, restarting: false })
             return GenServer.replyWith(E.left(Start.ignore), st)
           }
           return GenServer.replyWith(E.left(Start.initFailed(r.reason)), st)
@@ -573,8 +414,7 @@ const behaviour: GenServer.Behaviour<
       if (!Exit.ExitSignal.is(message)) return GenServer.noReply(st)
       const c = st.children.find((x) => x.pid === message.from)
       if (c === undefined) return GenServer.noReply(st)
-      const again =
-        c.spec.restart === 'permanent' || (c.spec.restart === 'transient' && !isCleanExit(message.reason))
+      const again = c.spec.restart === 'permanent' || (c.spec.restart === 'transient' && !isCleanExit(message.reason))
       if (!again) {
         delChild(st, c)
         return GenServer.noReply(st)
@@ -617,21 +457,30 @@ export const startLink = (
   options: Options
 ): Effect.Effect<Start.Error, Pid<unknown>> => {
   const where = 'Supervisor.startLink'
-  if (!Array.isArray(children)) throw new TypeError(`${where}: expected an array of child specs, got ${describe(children)}`)
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
+  if (!Array.isArray(children))
+    throw new TypeError(`${where}: expected an array of child specs, got ${describe(children)}`)
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
   const strategy: unknown = options.strategy
   if (strategy !== 'one_for_one' && strategy !== 'one_for_all' && strategy !== 'rest_for_one') {
-    throw new TypeError(`${where}: strategy must be 'one_for_one', 'one_for_all' or 'rest_for_one', got ${describe(strategy)}`)
+    throw new TypeError(
+      `${where}: strategy must be 'one_for_one', 'one_for_all' or 'rest_for_one', got ${describe(strategy)}`
+    )
   }
   checkIntensity(where, options.maxRestarts, options.maxSeconds)
-  Start.checkOptions(where, options)
+  checkStartOptions(where, options)
   const specs = children.map((c) => checkSpec(where, c))
   const ids = new Set<string>()
   for (const s of specs) {
     if (ids.has(s.id)) throw new TypeError(`${where}: duplicate child id ${JSON.stringify(s.id)}`)
     ids.add(s.id)
   }
-  const arg = { specs, strategy: strategy as Strategy, max: options.maxRestarts ?? 3, periodMs: (options.maxSeconds ?? 5) * 1000 }
+  const arg = {
+    specs,
+    strategy: strategy as Strategy,
+    max: options.maxRestarts ?? 3,
+    periodMs: (options.maxSeconds ?? 5) * 1000
+  }
   return GenServer.startLink(behaviour, arg, options.name === undefined ? undefined : { name: options.name })
 }
 
@@ -712,7 +561,10 @@ export const restartChild = (
  * @category requests
  * @since 0.1.0
  */
-export const deleteChild = (sup: GenServer.Server, id: string): Effect.Effect<Exit.Exiting | NotFound | Running, void> =>
+export const deleteChild = (
+  sup: GenServer.Server,
+  id: string
+): Effect.Effect<Exit.Exiting | NotFound | Running, void> =>
   answer(GenServer.call<Either<NotFound | Running, void>>(sup, { _tag: 'DeleteChild', id } satisfies Request, Infinity))
 
 /**

@@ -46,6 +46,7 @@ import * as Effect from './Effect.js'
 import * as Exit from './Exit.js'
 import type { Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
+import { describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -130,9 +131,15 @@ const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknow
   new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
 
 const refOf = (u: unknown, tag: string): unknown =>
-  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag ? (u as { ref?: unknown }).ref : undefined
+  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag
+    ? (u as { ref?: unknown }).ref
+    : undefined
 
-const replyOf = (ref: Ref): t.Type<ReplyMsg> => guard('Task.Reply', (u): u is ReplyMsg => refOf(u, 'Task.Reply') === ref)
+const replyOf = (ref: Ref): t.Type<ReplyMsg> =>
+  guard('Task.Reply', (u): u is ReplyMsg => refOf(u, 'Task.Reply') === ref)
+
+const timedOutOf = (ref: Ref): t.Type<TimedOutMsg> =>
+  guard('Task.TimedOut', (u): u is TimedOutMsg => refOf(u, 'Task.TimedOut') === ref)
 
 const downOf = (ref: Ref): t.Type<Exit.DownMessage> =>
   guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
@@ -143,12 +150,13 @@ const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitMessage> =>
 const sendQuietly = (dest: Process.Dest, message: unknown): Effect.Effect<never, void> =>
   Effect.catchAll(Process.send(dest, message), () => Effect.unit)
 
-const exitWith = (reason: Exit.Reason, call: string, args: ReadonlyArray<unknown>): Effect.Effect<Exit.Exiting, never> =>
-  Effect.fail(Exit.exiting(Exit.callExit(reason, call, args)))
+const exitWith = (
+  reason: Exit.Reason,
+  call: string,
+  args: ReadonlyArray<unknown>
+): Effect.Effect<Exit.Exiting, never> => Effect.fail(Exit.exiting(Exit.callExit(reason, call, args)))
 
 const notOwner: NotOwner = { _tag: 'NotOwner' }
-
-const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
 
 const checkProgram = (where: string, program: unknown): void => {
   if (!Effect.isEffect(program)) throw new TypeError(`${where}: expected an Effect to run, got ${describe(program)}`)
@@ -172,7 +180,10 @@ const checkTask = (where: string, task: unknown): void => {
 }
 
 const ownerOnly = <E, A>(task: Task<unknown, unknown>, then: Effect.Effect<E, A>): Effect.Effect<E | NotOwner, A> =>
-  Effect.flatMap(Process.self, (me): Effect.Effect<E | NotOwner, A> => (me === task.owner ? then : Effect.fail(notOwner)))
+  Effect.flatMap(
+    Process.self,
+    (me): Effect.Effect<E | NotOwner, A> => (me === task.owner ? then : Effect.fail(notOwner))
+  )
 
 /** The task process: waits for the owner's go (the monitor ref and reply alias), runs, replies. */
 const taskBody = <E, A>(program: Effect.Effect<E, A>): Effect.Effect<E, void> =>
@@ -307,7 +318,9 @@ const shutdownReceive = <A>(
   Process.receive(
     Process.on(downOf(mon), (m) => {
       if (m.reason._tag === 'NoProc') {
-        return Effect.flatMap(flushNoproc(task, type), (reason) => Effect.map(flushReply(task), (r) => orExit(r, reason)))
+        return Effect.flatMap(flushNoproc(task, type), (reason) =>
+          Effect.map(flushReply(task), (r) => orExit(r, reason))
+        )
       }
       const mine = type === 'timeout_kill' ? expected(m.reason, 'shutdown') : expected(m.reason, type)
       return Effect.flatMap(Process.demonitor(task.ref, { flush: true }), () =>
@@ -560,17 +573,21 @@ export const asyncStream = <T, E, B>(
     const unlinkAndKill = (pid: Pid<unknown>): Effect.Effect<never, void> =>
       Effect.uninterruptible(Effect.flatMap(Process.unlink(pid), () => Process.exit(pid, Exit.kill)))
 
+    /** Drops what a finished task left in the mailbox: its reply, its timeout notice, its EXIT. */
+    const flush = (ref: Ref, pid: Pid<unknown>): Effect.Effect<never, void> =>
+      Process.receive(
+        Process.on(replyOf(ref), () => flush(ref, pid)),
+        Process.on(timedOutOf(ref), () => flush(ref, pid)),
+        Process.on(exitFrom(pid), () => flush(ref, pid)),
+        Process.after(0, () => Effect.unit)
+      )
+
     /** Kills every running task and waits for each to be gone, dropping its messages. */
     const closeAll: Effect.Effect<never, void> = Effect.suspend(() =>
       Effect.asUnit(
         Effect.traverseArray(([ref, r]: readonly [Ref, Running]) =>
           Effect.flatMap(unlinkAndKill(r.pid), () =>
-            Effect.flatMap(Process.receive(downOf(ref)), () =>
-              Process.receive(
-                Process.on(replyOf(ref), () => Effect.unit),
-                Process.after(0, () => Effect.unit)
-              )
-            )
+            Effect.flatMap(Process.receive(downOf(ref)), () => flush(ref, r.pid))
           )
         )([...running.entries()])
       )
@@ -604,10 +621,7 @@ export const asyncStream = <T, E, B>(
         } else {
           running.delete(event.ref)
           // a trapping owner also got the link's EXIT: drop it (Elixir's tasks are linked to a helper process)
-          yield* Process.receive(
-            Process.on(exitFrom(r.pid), () => Effect.unit),
-            Process.after(0, () => Effect.unit)
-          )
+          yield* flush(event.ref, r.pid)
           let outcome = r.outcome
           if (outcome === undefined && r.timedOut) {
             if (onTimeout === 'exit') {

@@ -1,0 +1,188 @@
+/**
+ * What Supervisor and DynamicSupervisor share: child-spec checking, starting
+ * and stopping one child the way Erlang's supervisor does, and the restart
+ * intensity counted on the process clock. Written with the public primitives only.
+ *
+ * @internal
+ */
+import * as t from 'io-ts'
+import type { Either } from 'fp-ts/lib/Either.js'
+import * as Effect from '../Effect.js'
+import * as Exit from '../Exit.js'
+import type { Pid } from '../Pid.js'
+import * as Process from '../Process.js'
+import * as Start from '../Start.js'
+import type { ChildSpec, Restart } from '../Supervisor.js'
+import { describe } from './check.js'
+
+/** A checked child spec, defaults filled in. */
+export interface Spec {
+  readonly id: string
+  readonly start: Effect.Effect<unknown, Pid<unknown>>
+  readonly restart: Restart
+  readonly shutdown: number | 'brutal_kill'
+  readonly type: 'worker' | 'supervisor'
+}
+
+export const checkSpec = (where: string, spec: unknown, needId = true): Spec => {
+  if (typeof spec !== 'object' || spec === null)
+    throw new TypeError(`${where}: a child spec must be an object, got ${describe(spec)}`)
+  const s = spec as Partial<Record<keyof ChildSpec, unknown>>
+  if (needId && (typeof s.id !== 'string' || s.id.length === 0)) {
+    throw new TypeError(`${where}: child spec id must be a non-empty string, got ${describe(s.id)}`)
+  }
+  const id = typeof s.id === 'string' ? s.id : ''
+  const bad: (what: string, got: unknown) => never = (what, got) => {
+    throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: ${what}, got ${describe(got)}`)
+  }
+  if (!Effect.isEffect(s.start)) bad("start must be an Effect giving the child's pid", s.start)
+  const restart = s.restart ?? 'permanent'
+  if (restart !== 'permanent' && restart !== 'transient' && restart !== 'temporary') {
+    bad("restart must be 'permanent', 'transient' or 'temporary'", restart)
+  }
+  const type = s.type ?? 'worker'
+  if (type !== 'worker' && type !== 'supervisor') bad("type must be 'worker' or 'supervisor'", type)
+  const shutdown = s.shutdown ?? (type === 'worker' ? 5000 : 'infinity')
+  if (
+    shutdown !== 'brutal_kill' &&
+    shutdown !== 'infinity' &&
+    !(typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
+  ) {
+    bad("shutdown must be an integer >= 0, 'brutal_kill' or 'infinity'", shutdown)
+  }
+  return {
+    id,
+    start: s.start as Effect.Effect<unknown, Pid<unknown>>,
+    restart,
+    shutdown: shutdown === 'infinity' ? Infinity : shutdown,
+    type
+  }
+}
+
+export const checkIntensity = (where: string, maxRestarts: unknown, maxSeconds: unknown): void => {
+  if (maxRestarts !== undefined && !(Number.isInteger(maxRestarts) && (maxRestarts as number) >= 0)) {
+    throw new TypeError(`${where}: maxRestarts must be an integer >= 0, got ${describe(maxRestarts)}`)
+  }
+  if (maxSeconds !== undefined && !(typeof maxSeconds === 'number' && maxSeconds > 0)) {
+    throw new TypeError(`${where}: maxSeconds must be a number > 0 (or Infinity), got ${describe(maxSeconds)}`)
+  }
+}
+
+/** How one start of a child went. */
+export type Started =
+  | { readonly _tag: 'Started'; readonly pid: Pid<unknown> }
+  | { readonly _tag: 'Ignored' }
+  | { readonly _tag: 'Failed'; readonly reason: Exit.Reason }
+
+/** The reason a failed child start stands for (Elixir's `{:error, reason}` of the start function). */
+export const startFailure = (e: unknown): Started => {
+  if (Start.isError(e)) {
+    switch (e._tag) {
+      case 'Ignore':
+        return { _tag: 'Ignored' }
+      case 'InitFailed':
+        return { _tag: 'Failed', reason: e.reason }
+      case 'AlreadyStarted':
+        return { _tag: 'Failed', reason: Exit.custom({ already_started: e.pid }) }
+    }
+  }
+  return { _tag: 'Failed', reason: Exit.isExiting(e) ? e.reason : Exit.failure(e) }
+}
+
+/** Runs a child's start in the supervisor. */
+export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
+  Effect.match(
+    spec.start,
+    startFailure,
+    (pid): Started =>
+      Process.pid.is(pid)
+        ? { _tag: 'Started', pid }
+        : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
+  )
+
+/** A codec from a type guard. */
+export const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
+  new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
+
+export const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
+  guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
+
+export const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitMessage> =>
+  guard('EXIT', (u): u is Exit.ExitMessage => Exit.ExitSignal.is(u) && u.from === pid)
+
+/** Unlinks `pid` and drops its EXIT message if it is there already. */
+export const unlinkFlush = (pid: Pid<unknown>): Effect.Effect<never, void> =>
+  Effect.flatMap(Process.unlink(pid), () =>
+    Process.receive(
+      Process.on(exitFrom(pid), () => Effect.unit),
+      Process.after(0, () => Effect.unit)
+    )
+  )
+
+/**
+ * Stops one child as Erlang's supervisor does: monitor it, send
+ * `shutdown` (or `kill` for brutal_kill), `kill` after `shutdown` ms, wait
+ * for its DOWN, then unlink and drop its EXIT.
+ */
+export const shutdownChild = (pid: Pid<unknown>, shutdown: number | 'brutal_kill'): Effect.Effect<never, void> =>
+  Effect.gen(function* () {
+    const mon = yield* Process.monitor(pid)
+    if (shutdown === 'brutal_kill') {
+      yield* Process.exit(pid, Exit.kill)
+      yield* Process.receive(downOf(mon))
+    } else {
+      yield* Process.exit(pid, Exit.shutdown)
+      yield* Process.receive(
+        Process.on(downOf(mon), () => Effect.unit),
+        Process.after(shutdown, () =>
+          Effect.flatMap(Process.exit(pid, Exit.kill), () => Effect.asUnit(Process.receive(downOf(mon))))
+        )
+      )
+    }
+    yield* unlinkFlush(pid)
+  })
+
+/** `normal`, `shutdown` and `{shutdown, _}`: exits a transient child is not restarted after. */
+export const isCleanExit = (r: Exit.Reason): boolean => r._tag === 'Normal' || r._tag === 'Shutdown'
+
+const ExpiredMsg = t.type({ _tag: t.literal('Supervisor.Expired') })
+
+export const isExpired = (u: unknown): boolean => ExpiredMsg.is(u)
+
+/**
+ * The restart intensity, counted on the process clock: each restart
+ * spawns a timer process that sleeps the period and then tells the supervisor
+ * to forget it (it ends early when the supervisor dies).
+ */
+export class Intensity {
+  private recent = 0
+  constructor(
+    private readonly max: number,
+    private readonly periodMs: number
+  ) {}
+  /** Adds a restart; `false` when that is one too many (the supervisor must shut down). */
+  add(sup: Pid<unknown>): Effect.Effect<never, boolean> {
+    return Effect.suspend(() => {
+      if (this.recent + 1 > this.max) return Effect.succeed(false)
+      this.recent++
+      if (this.periodMs === Infinity) return Effect.succeed(true)
+      const ms = this.periodMs
+      const timer = Effect.flatMap(Process.monitor(sup), (ref) =>
+        Process.receive(
+          Process.on(downOf(ref), () => Effect.unit),
+          Process.after(ms, () => Effect.catchAll(Process.send(sup, { _tag: 'Supervisor.Expired' }), () => Effect.unit))
+        )
+      )
+      return Effect.as(Process.spawn(timer), true)
+    })
+  }
+  /** A restart left the window. */
+  expire(): void {
+    if (this.recent > 0) this.recent--
+  }
+}
+
+/** Answers of the supervisor's calls travel as Either. */
+export const answer = <E, A>(call: Effect.Effect<Exit.Exiting, Either<E, A>>): Effect.Effect<Exit.Exiting | E, A> =>
+  Effect.flatMap(call, (r) => Effect.fromEither(r))
+
