@@ -18,9 +18,9 @@
  *
  * Run it: `npx tsx examples/key-val-store-agent.ts`
  */
-import { pathToFileURL } from 'node:url'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
 import * as Agent from '../lib/Agent.js'
+import { runIfMain } from './run.js'
 
 // -------------------------------------------------------------------------------------
 // the store
@@ -112,12 +112,4 @@ export const main = async (): Promise<KeyValStoreAgentResult> => {
   return exit.value
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (result) => console.log(result),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+runIfMain(import.meta.url, main)

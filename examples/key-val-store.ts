@@ -29,8 +29,8 @@
  */
 import * as t from 'io-ts'
 import { pipe } from 'fp-ts/lib/function.js'
-import { pathToFileURL } from 'node:url'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { runIfMain } from './run.js'
 
 // -------------------------------------------------------------------------------------
 // messages
@@ -166,12 +166,4 @@ export const main = async (): Promise<KeyValStoreResult> => {
   return { ...exit.value, deadLetters }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (result) => console.log(result),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+runIfMain(import.meta.url, main)

@@ -20,10 +20,10 @@
  *
  * Run it: `npx tsx examples/parallel-map.ts`
  */
-import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { Effect, Exit, Runtime } from '../lib/index.js'
 import * as Task from '../lib/Task.js'
+import { runIfMain } from './run.js'
 
 /** A pretend download: takes a few ms per character of the path, records how many run at once. */
 const fetcher = () => {
@@ -88,12 +88,4 @@ export const main = async (): Promise<ParallelMapResult> => {
   return exit.value
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (result) => console.log(result),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+runIfMain(import.meta.url, main)

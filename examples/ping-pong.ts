@@ -32,8 +32,8 @@
  */
 import * as t from 'io-ts'
 import { pipe } from 'fp-ts/lib/function.js'
-import { pathToFileURL } from 'node:url'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { runIfMain } from './run.js'
 
 // -------------------------------------------------------------------------------------
 // messages
@@ -153,12 +153,4 @@ export const main = async (rounds = 3): Promise<PingPongResult> => {
   return result
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (result) => console.log(result),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+runIfMain(import.meta.url, main)

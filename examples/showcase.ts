@@ -7,21 +7,29 @@
  *
  * Each example is also a program of its own: `npx tsx examples/<name>.ts`.
  */
-import { pathToFileURL } from 'node:url'
 import { main as keyValStore, type KeyValStoreResult } from './key-val-store.js'
 import { main as linkedCrash, type LinkedCrashResult } from './linked-crash.js'
 import { main as pingPong, type PingPongResult } from './ping-pong.js'
+import { main as keyValStoreAgent, type KeyValStoreAgentResult } from './key-val-store-agent.js'
+import { main as supervisionTree, type SupervisionTreeResult } from './supervision-tree.js'
+import { main as parallelMap, type ParallelMapResult } from './parallel-map.js'
+import { main as testingExplore, type TestingExploreResult } from './testing-explore.js'
+import { runIfMain } from './run.js'
 
 const heading = (title: string): void => {
   console.log('')
   console.log(`== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`)
 }
 
-/** The three results, in order. */
+/** The results, in order. */
 export interface ShowcaseResult {
   readonly keyValStore: KeyValStoreResult
   readonly pingPong: PingPongResult
   readonly linkedCrash: LinkedCrashResult
+  readonly keyValStoreAgent: KeyValStoreAgentResult
+  readonly supervisionTree: SupervisionTreeResult
+  readonly parallelMap: ParallelMapResult
+  readonly testingExplore: TestingExploreResult
 }
 
 export const main = async (): Promise<ShowcaseResult> => {
@@ -34,14 +42,29 @@ export const main = async (): Promise<ShowcaseResult> => {
   heading('3. Linked crash: exit signals, trapped and not')
   const lc = await linkedCrash()
 
+  heading('4. The same KeyValStore as an Agent')
+  const kva = await keyValStoreAgent()
+
+  heading('5. A supervision tree surviving injected crashes')
+  const st = await supervisionTree()
+
+  heading('6. Task.asyncStream: a parallel map with bounded concurrency')
+  const pm = await parallelMap()
+
+  heading('7. TestRuntime.explore: a lost update found, shrunk and replayed')
+  const te = testingExplore()
+
   console.log('')
   console.log('All examples done.')
-  return { keyValStore: kv, pingPong: pp, linkedCrash: lc }
+  return {
+    keyValStore: kv,
+    pingPong: pp,
+    linkedCrash: lc,
+    keyValStoreAgent: kva,
+    supervisionTree: st,
+    parallelMap: pm,
+    testingExplore: te
+  }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error)
-    process.exitCode = 1
-  })
-}
+runIfMain(import.meta.url, main, { print: false })

@@ -30,13 +30,13 @@
  *
  * Run it: `npx tsx examples/supervision-tree.ts`
  */
-import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
 import type { Pid } from '../lib/Pid.js'
 import * as GenServer from '../lib/GenServer.js'
 import * as Supervisor from '../lib/Supervisor.js'
+import { runIfMain } from './run.js'
 
 // -------------------------------------------------------------------------------------
 // the counter: a GenServer registered by name
@@ -201,12 +201,4 @@ export const main = async (): Promise<SupervisionTreeResult> => {
   return exit.value
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (result) => console.log(result),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+runIfMain(import.meta.url, main)

@@ -22,9 +22,9 @@
  */
 import * as t from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
-import { pathToFileURL } from 'node:url'
 import { Effect, Exit, Process, TestRuntime } from '../lib/index.js'
 import type { Runtime } from '../lib/index.js'
+import { runIfMain } from './run.js'
 
 // -------------------------------------------------------------------------------------
 // messages
@@ -156,12 +156,7 @@ export const main = (runs = 1000, seed = 1): TestingExploreResult => {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    const { trace, ...summary } = main()
-    console.log({ ...summary, traceLines: trace.length })
-  } catch (error) {
-    console.error(error)
-    process.exitCode = 1
-  }
-}
+runIfMain(import.meta.url, () => {
+  const { trace, ...summary } = main()
+  return { ...summary, traceLines: trace.length }
+})

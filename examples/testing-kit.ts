@@ -35,8 +35,8 @@
 import * as t from 'io-ts'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as O from 'fp-ts/lib/Option.js'
-import { pathToFileURL } from 'node:url'
 import { Effect, Exit, Process, TestKit } from '../lib/index.js'
+import { runIfMain } from './run.js'
 
 // -------------------------------------------------------------------------------------
 // messages
@@ -202,11 +202,4 @@ export const main = (): TestingKitResult => {
   return { pongs: toClient(), closed, closedAt, sessionExit, auditExit, ownerGoneExit, rejected }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    console.log(main())
-  } catch (error) {
-    console.error(error)
-    process.exitCode = 1
-  }
-}
+runIfMain(import.meta.url, main)

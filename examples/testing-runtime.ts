@@ -27,8 +27,8 @@
  * Run it: `npx tsx examples/testing-runtime.ts`
  */
 import * as t from 'io-ts'
-import { pathToFileURL } from 'node:url'
 import { Effect, Exit, Process, TestRuntime } from '../lib/index.js'
+import { runIfMain } from './run.js'
 
 // -------------------------------------------------------------------------------------
 // messages
@@ -117,12 +117,4 @@ export const main = (seed = 42): TestingRuntimeResult => {
   return { exit, virtualMs: rt.now, timersCreated: rt.clock.created, trace, sameTrace }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    const { trace, ...summary } = main()
-    console.log({ ...summary, traceLines: trace.length })
-  } catch (error) {
-    console.error(error)
-    process.exitCode = 1
-  }
-}
+runIfMain(import.meta.url, main)

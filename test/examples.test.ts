@@ -79,18 +79,36 @@ describe('examples', () => {
     expect(lines).toContain(`  [exits$] sibling exited: ${DISK_FULL}`)
   })
 
-  it('showcase: runs the three examples in order', async () => {
-    expect(await showcase()).toEqual({
+  it('showcase: runs the examples in order', async () => {
+    const result = await showcase()
+    expect({ keyValStore: result.keyValStore, pingPong: result.pingPong, linkedCrash: result.linkedCrash }).toEqual({
       keyValStore: kvResult,
       pingPong: pingPongResult(3),
       linkedCrash: linkedCrashResult
     })
-    const headings = lines.filter((l) => l.startsWith('== '))
-    expect(headings.map((h) => h.slice(0, h.indexOf(':')))).toEqual([
+    expect(result.supervisionTree.starts).toEqual([
+      'counter',
+      'pool/worker-1',
+      'pool/worker-2',
+      'pool/worker-3',
+      'pool',
+      'pool/worker-2',
+      'counter'
+    ])
+    expect(result.parallelMap.peak).toBeLessThanOrEqual(4)
+    expect(result.testingExplore.replayMatches).toBe(true)
+    const headings = lines.filter((l) => /^== \d\. /.test(l))
+    const expected = [
       '== 1. KeyValStore',
       '== 2. Ping-pong',
-      '== 3. Linked crash'
-    ])
+      '== 3. Linked crash',
+      '== 4. The same KeyValStore as an Agent',
+      '== 5. A supervision tree surviving injected crashes',
+      '== 6. Task.asyncStream',
+      '== 7. TestRuntime.explore'
+    ]
+    expect(headings.length).toBe(expected.length)
+    headings.forEach((h, i) => expect(h.startsWith(expected[i] ?? '?'), h).toBe(true))
     expect(lines.slice(-1)).toEqual(['All examples done.'])
   })
 })
@@ -102,7 +120,11 @@ describe('npx tsx examples/showcase.ts (npm start)', () => {
     // no crash report, no failed finalizer (npx itself may print notices on stderr, so not an exact check)
     expect(child.stderr).not.toMatch(/Error|fp-ts-actors:/)
     expect(child.status).toBe(0)
-    const out = child.stdout.split('\n')
+    const all = child.stdout.split('\n')
+    // the first three sections (the later ones print some of the same lines)
+    const out = [...all.slice(0, all.findIndex((l) => l.startsWith('== 4.'))), all[all.length - 2] ?? '']
+    expect(all.some((l) => l.startsWith('== 5. A supervision tree surviving injected crashes'))).toBe(true)
+    expect(all).toContain('  restarted: pool/worker-2, counter')
     const keyLines = [
       '== 1. KeyValStore: state in a receive loop',
       '  get apples -> 3',
