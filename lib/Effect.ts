@@ -713,6 +713,12 @@ export const timeout: {
 // -------------------------------------------------------------------------------------
 
 /**
+ * The fp-ts URI of `Effect` (prefixed with the package name: the registry is global).
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.URI // 'fp-ts-actors/Effect'
+ *
  * @category type lambdas
  * @since 0.1.0
  */
@@ -750,33 +756,144 @@ const _map: Functor2<URI>['map'] = (fa, f) => map(fa, f)
 const _ap: Apply2<URI>['ap'] = (fab, fa) => ap(fa)(fab)
 const _chain: Chain2<URI>['chain'] = (fa, f) => flatMap(fa, f)
 
-/** @category instances @since 0.1.0 */
+/**
+ * The `Functor` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.Functor.map(Effect.succeed(1), (n) => n + 1)
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const Functor: Functor2<URI> = { URI, map: _map }
-/** @category instances @since 0.1.0 */
+/**
+ * The `Apply` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * import { sequenceT } from 'fp-ts/lib/Apply.js'
+ * sequenceT(Effect.Apply)(Effect.succeed(1), Effect.succeed('a')) // Effect<never, [number, string]>
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const Apply: Apply2<URI> = { URI, map: _map, ap: _ap }
-/** @category instances @since 0.1.0 */
+/**
+ * The `Applicative` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * import * as A from 'fp-ts/lib/ReadonlyArray.js'
+ * A.traverse(Effect.Applicative)((n: number) => Effect.succeed(n * 2))([1, 2, 3])
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const Applicative: Applicative2<URI> = { URI, map: _map, ap: _ap, of }
-/** @category instances @since 0.1.0 */
+/**
+ * The `Chain` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.Chain.chain(Effect.succeed(1), (n) => Effect.succeed(n + 1))
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const Chain: Chain2<URI> = { URI, map: _map, ap: _ap, chain: _chain }
-/** @category instances @since 0.1.0 */
+/**
+ * The `Monad` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.Monad.chain(Effect.Monad.of(1), (n) => Effect.Monad.of(n + 1))
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const Monad: Monad2<URI> = { URI, map: _map, ap: _ap, of, chain: _chain }
-/** @category instances @since 0.1.0 */
+/**
+ * The `MonadThrow` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.MonadThrow.throwError('boom') // Effect<string, never>
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const MonadThrow: MonadThrow2<URI> = { URI, map: _map, ap: _ap, of, chain: _chain, throwError: fail }
-/** @category instances @since 0.1.0 */
+/**
+ * The `Bifunctor` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.Bifunctor.bimap(Effect.fail('x'), (e) => e.length, (a: number) => a + 1)
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const Bifunctor: Bifunctor2<URI> = {
   URI,
   bimap: (fea, f, g) => mapBoth(fea, f, g),
   mapLeft: (fea, f) => mapError(fea, f)
 }
-/** @category instances @since 0.1.0 */
+/**
+ * The `FromIO` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.FromIO.fromIO(() => Date.now())
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const FromIO: FromIO2<URI> = { URI, fromIO }
-/** @category instances @since 0.1.0 */
+/**
+ * The `FromTask` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.FromTask.fromTask(() => Promise.resolve(1))
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const FromTask: FromTask2<URI> = { URI, fromIO, fromTask }
-/** @category instances @since 0.1.0 */
+/**
+ * The `FromEither` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * Effect.FromEither.fromEither(E.right(1))
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const FromEither: FromEither2<URI> = { URI, fromEither }
-/** @category instances @since 0.1.0 */
+/**
+ * The `MonadIO` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.MonadIO.fromIO(() => Math.random())
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const MonadIO: MonadIO2<URI> = { ...Monad, fromIO }
-/** @category instances @since 0.1.0 */
+/**
+ * The `MonadTask` instance.
+ *
+ * @example
+ * import { Effect } from 'fp-ts-actors'
+ * Effect.MonadTask.fromTask(() => Promise.resolve(1))
+ *
+ * @category instances
+ * @since 0.1.0
+ */
 export const MonadTask: MonadTask2<URI> = { ...Monad, fromIO, fromTask }
 
 // -------------------------------------------------------------------------------------

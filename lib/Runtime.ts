@@ -62,8 +62,9 @@ export interface ProcessInfo {
 }
 
 /**
- * A message that was not delivered: its target was dead (`noproc`), or the
- * target's mailbox codec rejected it (`rejected`, with the io-ts report).
+ * A message that was not delivered: its target was dead (`noproc`), the
+ * target's mailbox codec rejected it (`rejected`, with the io-ts report), or
+ * it did not fit a bounded `Rx.subscribe` (`overflow`).
  *
  * @category model
  * @since 0.1.0
@@ -71,7 +72,7 @@ export interface ProcessInfo {
 export interface DeadLetter {
   readonly to: Dest
   readonly message: unknown
-  readonly reason: 'noproc' | 'rejected'
+  readonly reason: 'noproc' | 'rejected' | 'overflow'
   /** PathReporter text when the mailbox codec rejected the message. */
   readonly report?: ReadonlyArray<string>
 }

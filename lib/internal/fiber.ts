@@ -495,6 +495,13 @@ export class Fiber {
     }
   }
 
+  /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
+  findFirst(pred: (m: unknown) => boolean): unknown {
+    const m = this.mbox
+    if (m !== undefined) for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE && pred(m[i])) return m[i]
+    return undefined
+  }
+
   /** Removes the first waiting message `pred` accepts; `true` if one was removed. */
   removeFirst(pred: (m: unknown) => boolean): boolean {
     const m = this.mbox

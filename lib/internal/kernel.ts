@@ -43,6 +43,8 @@ export class Kernel implements Host {
   readonly names = new Map<string, Fiber>()
   /** Active reply aliases: ref -> the process that made it. */
   readonly aliases = new Map<RefImpl, Fiber>()
+  /** One-shot reply aliases with no process behind them (`Rx.ask`): ref -> what takes the message. */
+  readonly outsideAliases = new Map<RefImpl, (message: unknown) => void>()
   readonly exits = new Subject<ExitEvent>()
   readonly deadLetters = new Subject<DeadLetter>()
   private readonly eventSubject = new Subject<Event>()
@@ -267,6 +269,12 @@ export class Kernel implements Host {
     const target = this.aliases.get(ref)
     if (this.tracing) this.emit({ _tag: 'Send', from: from === undefined ? undefined : asPid(from.pid), to: ref as never, message })
     if (target === undefined) {
+      const k = this.outsideAliases.get(ref)
+      if (k !== undefined) {
+        this.outsideAliases.delete(ref)
+        k(message)
+        return undefined
+      }
       this.deadLetter({ to: ref as never, message, reason: 'noproc' })
       return undefined
     }
@@ -286,6 +294,22 @@ export class Kernel implements Host {
     if (from.rel === undefined || !from.rel.aliases.delete(ref)) return false
     this.aliases.delete(ref)
     return true
+  }
+
+  /**
+   * A one-shot reply alias owned by code outside any process (`Rx.ask`): the
+   * first message sent to it goes to `k` (which must not throw), later ones
+   * are dead letters. Nothing is spawned for it.
+   */
+  aliasOutside(k: (message: unknown) => void): RefImpl {
+    const ref = this.makeRef()
+    this.outsideAliases.set(ref, k)
+    return ref
+  }
+
+  /** Deactivates an outside alias: a reply that comes later is a dead letter. `true` if it was active. */
+  unaliasOutside(ref: RefImpl): boolean {
+    return this.outsideAliases.delete(ref)
   }
 
   deadLetter(letter: DeadLetter): void {

@@ -20,6 +20,7 @@
  */
 import * as O from 'fp-ts/lib/Option.js'
 import type { Option } from 'fp-ts/lib/Option.js'
+import type { SchedulerLike, Unsubscribable } from 'rxjs'
 import type { Effect } from '../Effect.js'
 import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
@@ -28,6 +29,7 @@ import { Kernel } from '../internal/kernel.js'
 import { Op } from '../internal/op.js'
 import type { PidImpl } from '../internal/pid.js'
 import { fromKernel, type Event, type Runtime } from '../Runtime.js'
+import type { Clock, Scheduler } from '../Scheduler.js'
 import {
   ControlledScheduler,
   cost,
@@ -69,6 +71,16 @@ export interface Options {
   readonly schedule?: string
   /** `runUntilIdle` gives up (throws) after this many slices without becoming idle. Default 1,000,000. */
   readonly maxSlices?: number
+  /**
+   * One clock for processes and RxJS: the runtime reads the time from this
+   * scheduler (an RxJS `TestScheduler`) and sets its timers (`after`, `sleep`,
+   * `Effect.timeout`, `Rx.ask` timeouts) as actions on it, and whenever a
+   * process becomes ready it runs the processes in an action at the current
+   * frame. Marble tests (`testScheduler.run(...)`) then drive processes in
+   * virtual time. Time moves only with the scheduler: `advance`, `runSync`
+   * and `run` throw on such a runtime (`runUntilIdle` still works).
+   */
+  readonly testScheduler?: SchedulerLike
 }
 
 /**
@@ -143,6 +155,13 @@ export interface ExploreOptions<E, A> {
 
 class Deadlock extends Error {}
 
+/** A clock that is an RxJS scheduler's: its time, its actions as timers. */
+const schedulerClock = (rx: SchedulerLike): Clock => ({
+  now: () => rx.now(),
+  setTimer: (ms, callback) => rx.schedule(callback, Math.max(0, ms)),
+  clearTimer: (timer) => (timer as Unsubscribable).unsubscribe()
+})
+
 const describeProcs = (kernel: Kernel): string =>
   [...kernel.procs.values()]
     .map((f) => `${f.pid} (${f.name ?? 'unnamed'}, ${f.mailboxSize} messages waiting)`)
@@ -157,10 +176,23 @@ class Driver {
 
   constructor(
     strategy: Strategy,
-    private readonly maxSlices: number
+    private readonly maxSlices: number,
+    rx?: SchedulerLike
   ) {
     this.scheduler = new ControlledScheduler(strategy)
-    this.kernel = new Kernel({ clock: this.clock, scheduler: this.scheduler })
+    if (rx === undefined) this.kernel = new Kernel({ clock: this.clock, scheduler: this.scheduler })
+    else {
+      // on an RxJS scheduler: a process that becomes ready is run by an action at the current frame
+      const s = this.scheduler
+      const onRx: Scheduler<Fiber> = {
+        push: (f) => s.push(f),
+        pop: () => s.pop(),
+        isEmpty: () => s.isEmpty(),
+        budget: () => s.budget(),
+        request: () => void rx.schedule(() => this.runUntilIdle(), 0)
+      }
+      this.kernel = new Kernel({ clock: schedulerClock(rx), scheduler: onRx })
+    }
     this.kernel.sink = (e) => this.trace.push(e)
   }
 
@@ -261,15 +293,33 @@ export const make = (options: Options): TestRuntime => {
   const maxSlices = options.maxSlices ?? 1_000_000
   const strategy =
     options.schedule !== undefined ? replayStrategy(decode(options.schedule)) : strategyFor(options.strategy ?? 'random', seed)
-  const d = new Driver(strategy, maxSlices)
+  const rx = options.testScheduler
+  if (rx !== undefined && (typeof rx !== 'object' || rx === null || typeof rx.now !== 'function' || typeof rx.schedule !== 'function')) {
+    throw new TypeError('TestRuntime.make: testScheduler must be an RxJS scheduler (a TestScheduler), with now and schedule')
+  }
+  const d = new Driver(strategy, maxSlices, rx)
   const base = fromKernel(d.kernel)
+  const onRx = (where: string): void => {
+    if (rx !== undefined) {
+      throw new Error(`TestRuntime.${where}: this runtime's time follows its testScheduler; move time with the scheduler (run, flush)`)
+    }
+  }
   const extension = {
     runUntilIdle: () => d.runUntilIdle(),
-    advance: (ms: number) => d.advance(ms),
-    runSync: <E, A>(program: Effect<E, A>) => d.runSync(program) as Reason<E, A>,
-    run: <E, A>(program: Effect<E, A>) => d.run(program) as Promise<Reason<E, A>>,
+    advance: (ms: number) => {
+      onRx('advance')
+      d.advance(ms)
+    },
+    runSync: <E, A>(program: Effect<E, A>) => {
+      onRx('runSync')
+      return d.runSync(program) as Reason<E, A>
+    },
+    run: <E, A>(program: Effect<E, A>) => {
+      onRx('run')
+      return d.run(program) as Promise<Reason<E, A>>
+    },
     get now() {
-      return d.clock.now()
+      return d.kernel.clock.now()
     },
     trace: d.trace,
     get schedule() {
