@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Go, Ready, downOf, within, runMain, collectExits } from './support.js'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -14,41 +15,7 @@ import { Effect, Exit, Process, Runtime } from '../lib/index.js'
 
 type Pid = Process.Pid<unknown>
 
-const Go = t.literal('go')
-const Ready = t.literal('ready')
 const Never = t.literal('never sent')
-
-/** Matches only the DOWN of one monitor. */
-const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
-  new t.Type<Exit.DownMessage>(
-    'DownOf',
-    (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref,
-    (u, c) => (Exit.Down.is(u) && u.ref === ref ? t.success(u) : t.failure(u, c)),
-    t.identity
-  )
-
-/** Receives a message `codec` matches; a process that waits too long dies, so the test fails with a clear reason. */
-const within = <A>(codec: t.Decoder<unknown, A>, ms = 10_000): Effect.Effect<never, A> =>
-  Process.receive(
-    Process.on(codec, (m) => Effect.succeed(m)),
-    Process.after(ms, () => Effect.die(new Error(`no message matching ${codec.name} within ${ms} ms`)))
-  )
-
-/** Runs `program` as the main process; its value, or a thrown error naming the exit reason. */
-const runMain = async <E, A>(rt: Runtime.Runtime, program: Effect.Effect<E, A>): Promise<A> => {
-  const r = await rt.run(program)
-  if (r._tag !== 'Normal') throw new Error(`main ended with ${Exit.format(r)}`)
-  return r.value as A
-}
-
-/** Every exit reason, by pid. */
-const collectExits = (rt: Runtime.Runtime): Map<Pid, Exit.Reason> => {
-  const exits = new Map<Pid, Exit.Reason>()
-  rt.exits$.subscribe(({ pid, reason }) => {
-    exits.set(pid, reason)
-  })
-  return exits
-}
 
 /** Spawns `program(main)` monitored, waits for its 'ready', sends `exit(pid, reason)`; its DOWN reason. */
 const killWhenReady = <E, A>(program: (main: Pid) => Effect.Effect<E, A>, reason: Exit.Reason) =>

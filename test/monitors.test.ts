@@ -6,69 +6,14 @@ import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { downOf, within, nothing, pingable, ping, onGo, runMain } from './support.js'
 
 // -------------------------------------------------------------------------------------
 // helpers
 // -------------------------------------------------------------------------------------
 
-type Pid = Process.Pid<unknown>
 
-const Go = t.literal('go')
-const Pong = t.literal('pong')
-const Ping = t.type({ _tag: t.literal('ping'), from: Process.pid })
 const SystemMessage = t.union([Exit.ExitSignal, Exit.Down])
-
-/** Matches only the DOWN of one monitor. */
-const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
-  new t.Type<Exit.DownMessage>(
-    'DownOf',
-    (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref,
-    (u, c) => (Exit.Down.is(u) && u.ref === ref ? t.success(u) : t.failure(u, c)),
-    t.identity
-  )
-
-/** Receives a message `codec` matches; a process that waits too long dies, so the test fails with a clear reason. */
-const within = <A>(codec: t.Decoder<unknown, A>, ms = 10_000): Effect.Effect<never, A> =>
-  Process.receive(
-    Process.on(codec, (m) => Effect.succeed(m)),
-    Process.after(ms, () => Effect.die(new Error(`no message matching ${codec.name} within ${ms} ms`)))
-  )
-
-/** `none` when no message `codec` matches arrives within `ms`: proves that something did NOT arrive. */
-const nothing = <A>(codec: t.Decoder<unknown, A>, ms = 50): Effect.Effect<never, O.Option<A>> =>
-  Process.receive(
-    Process.on(codec, (m) => Effect.succeed(O.some(m))),
-    Process.after(ms, () => Effect.succeed(O.none))
-  )
-
-/** Answers every ping with a pong, forever. */
-const pingable = Effect.gen(function* () {
-  for (;;) {
-    const m = yield* Process.receive(Ping)
-    yield* Process.send(m.from, 'pong')
-  }
-})
-
-/** 'pong' when `pid` is alive and answering. */
-const ping = (pid: Pid) =>
-  Effect.gen(function* () {
-    const me = yield* Process.self
-    yield* Process.send(pid, { _tag: 'ping', from: me })
-    return yield* Process.receive(
-      Process.on(Pong, (p) => Effect.succeed(p)),
-      Process.after(2_000, () => Effect.succeed('no reply' as const))
-    )
-  })
-
-/** Waits for 'go', then runs `body`. */
-const onGo = <E, A>(body: Effect.Effect<E, A>) => Effect.flatMap(Process.receive(Go), () => body)
-
-/** Runs `program` as the main process; its value, or a thrown error naming the exit reason. */
-const runMain = async <E, A>(rt: Runtime.Runtime, program: Effect.Effect<E, A>): Promise<A> => {
-  const r = await rt.run(program)
-  if (r._tag !== 'Normal') throw new Error(`main ended with ${Exit.format(r)}`)
-  return r.value as A
-}
 
 /** A process that has already exited (normally). */
 const deadPid = Effect.gen(function* () {

@@ -10,6 +10,7 @@ import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Go, Ready, Ping, downOf, within, nothing, pingable, ping, onGo, runMain, collectExits } from './support.js'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -17,20 +18,7 @@ import { Effect, Exit, Process, Runtime } from '../lib/index.js'
 
 type Pid = Process.Pid<unknown>
 
-const Go = t.literal('go')
-const Ready = t.literal('ready')
-const Pong = t.literal('pong')
-const Ping = t.type({ _tag: t.literal('ping'), from: Process.pid })
 const Got = t.type({ _tag: t.literal('got'), msg: Exit.ExitSignal })
-
-/** Matches only the DOWN of one monitor. */
-const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
-  new t.Type<Exit.DownMessage>(
-    'DownOf',
-    (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref,
-    (u, c) => (Exit.Down.is(u) && u.ref === ref ? t.success(u) : t.failure(u, c)),
-    t.identity
-  )
 
 /** Matches only the EXIT message about one pid. */
 const exitFrom = (pid: Pid): t.Type<Exit.ExitMessage> =>
@@ -40,39 +28,6 @@ const exitFrom = (pid: Pid): t.Type<Exit.ExitMessage> =>
     (u, c) => (Exit.ExitSignal.is(u) && u.from === pid ? t.success(u) : t.failure(u, c)),
     t.identity
   )
-
-/** Receives a message `codec` matches; a process that waits too long dies, so the test fails with a clear reason. */
-const within = <A>(codec: t.Decoder<unknown, A>, ms = 10_000): Effect.Effect<never, A> =>
-  Process.receive(
-    Process.on(codec, (m) => Effect.succeed(m)),
-    Process.after(ms, () => Effect.die(new Error(`no message matching ${codec.name} within ${ms} ms`)))
-  )
-
-/** `none` when no message `codec` matches arrives within `ms`: proves that something did NOT arrive. */
-const nothing = <A>(codec: t.Decoder<unknown, A>, ms = 50): Effect.Effect<never, O.Option<A>> =>
-  Process.receive(
-    Process.on(codec, (m) => Effect.succeed(O.some(m))),
-    Process.after(ms, () => Effect.succeed(O.none))
-  )
-
-/** Answers every ping with a pong, forever: proves that a process keeps running. */
-const pingable = Effect.gen(function* () {
-  for (;;) {
-    const m = yield* Process.receive(Ping)
-    yield* Process.send(m.from, 'pong')
-  }
-})
-
-/** 'pong' when `pid` is alive and answering. */
-const ping = (pid: Pid) =>
-  Effect.gen(function* () {
-    const me = yield* Process.self
-    yield* Process.send(pid, { _tag: 'ping', from: me })
-    return yield* Process.receive(
-      Process.on(Pong, (p) => Effect.succeed(p)),
-      Process.after(2_000, () => Effect.succeed('no reply' as const))
-    )
-  })
 
 /** Traps exits, says 'ready' to `main`, then forwards every EXIT message to `main` and answers pings. */
 const forwarder = (main: Pid) =>
@@ -87,30 +42,11 @@ const forwarder = (main: Pid) =>
     }
   })
 
-/** Waits for 'go', then runs `body`. */
-const onGo = <E, A>(body: Effect.Effect<E, A>) => Effect.flatMap(Process.receive(Go), () => body)
-
 /** Says 'ready' to `main`, then answers pings. */
 const readyThenPingable = (main: Pid) => Effect.flatMap(Process.send(main, 'ready'), () => pingable)
 
 const linksOf = (rt: Runtime.Runtime, pid: Pid): Effect.Effect<never, ReadonlyArray<Pid> | undefined> =>
   Effect.sync(() => rt.processes().find((p) => p.pid === pid)?.links)
-
-/** Runs `program` as the main process; its value, or a thrown error naming the exit reason. */
-const runMain = async <E, A>(rt: Runtime.Runtime, program: Effect.Effect<E, A>): Promise<A> => {
-  const r = await rt.run(program)
-  if (r._tag !== 'Normal') throw new Error(`main ended with ${Exit.format(r)}`)
-  return r.value as A
-}
-
-/** Every exit reason, by pid. */
-const collectExits = (rt: Runtime.Runtime): Map<Pid, Exit.Reason> => {
-  const exits = new Map<Pid, Exit.Reason>()
-  rt.exits$.subscribe(({ pid, reason }) => {
-    exits.set(pid, reason)
-  })
-  return exits
-}
 
 const boomError = new Error('boom')
 const throwBoom = Effect.sync((): never => {
