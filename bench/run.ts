@@ -33,7 +33,8 @@ const WORKLOADS: ReadonlyArray<Workload> = [
   { name: 'spawn', target: '>= 0.5x floor', meets: (o, f) => o / f >= 0.5 },
   { name: 'fanin', target: '>= 0.5x floor', meets: (o, f) => o / f >= 0.5 },
   { name: 'memory', target: '< 400 B/process', meets: (o) => o < 400 },
-  { name: 'loop', target: 'flat heap (< 1 MiB growth)', meets: (o) => o < 1024 * 1024 }
+  { name: 'loop', target: 'flat heap (< 1 MiB growth)', meets: (o) => o < 1024 * 1024 },
+  { name: 'ask', target: '>= 0.25x floor (RxJS mergeMap)', meets: (o, f) => o / f >= 0.25 }
 ]
 
 const IMPLS: ReadonlyArray<Impl> = ['ours', 'floor']

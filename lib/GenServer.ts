@@ -482,8 +482,8 @@ const startWith = <Arg, S, Req, Rep, E>(
     const me = yield* Process.self
     const ack = yield* Process.makeRef
     const program = serve(b, arg, me, ack, linked, name)
-    const pid = linked ? yield* Process.spawnLink(program) : yield* Process.spawn(program)
-    const mref = yield* Process.monitor(pid)
+    // spawned and monitored in one step: an init that dies at once still gives its own reason, not noproc
+    const [pid, mref] = yield* Process.spawnMonitor(program, { link: linked })
     return yield* Process.receive(
       Process.on(ackOf(ack), (m) =>
         Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>

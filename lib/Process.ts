@@ -238,22 +238,28 @@ const spawnWith = <E, A, M>(
 
 /**
  * Like `spawn`, and monitors the new process, atomically: succeeds with the
- * pid and the monitor's ref.
+ * pid and the monitor's ref. With `{ link: true }` it also links it, in the
+ * same step (Erlang's `spawn_opt(f, [link, monitor])`), so no exit can slip
+ * between the spawn and the monitor.
  *
  * @example
  * import { Effect, Process } from 'fp-ts-actors'
  * const p = Process.spawnMonitor(Effect.unit) // then a DOWN with reason normal arrives
+ * const q = Process.spawnMonitor(Effect.unit, { link: true })
  *
  * @category spawning
  * @since 0.1.0
  */
 export function spawnMonitor<E, A>(program: Effect<E, A>): Effect<never, readonly [Pid<unknown>, Ref]>
-export function spawnMonitor<E, A, M>(program: Effect<E, A>, options: SpawnOptions<M>): Effect<never, readonly [Pid<M>, Ref]>
+export function spawnMonitor<E, A, M = unknown>(
+  program: Effect<E, A>,
+  options: SpawnOptions<M> & { readonly link?: boolean }
+): Effect<never, readonly [Pid<M>, Ref]>
 export function spawnMonitor<E, A, M>(
   program: Effect<E, A>,
-  options?: SpawnOptions<M>
+  options?: SpawnOptions<M> & { readonly link?: boolean }
 ): Effect<never, readonly [Pid<M>, Ref]> {
-  const o = spawnOpts('Process.spawnMonitor', options, false, true)
+  const o = spawnOpts('Process.spawnMonitor', options, options?.link === true, true)
   const p = checkProgram('Process.spawnMonitor', program)
   return prim((f) => f.host.spawn(f, p, o))
 }

@@ -46,7 +46,7 @@ import * as Effect from './Effect.js'
 import * as Exit from './Exit.js'
 import type { Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
-import { describe } from './internal/check.js'
+import { checkMs, describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -160,12 +160,6 @@ const notOwner: NotOwner = { _tag: 'NotOwner' }
 
 const checkProgram = (where: string, program: unknown): void => {
   if (!Effect.isEffect(program)) throw new TypeError(`${where}: expected an Effect to run, got ${describe(program)}`)
-}
-
-const checkMs = (where: string, ms: unknown): void => {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new TypeError(`${where}: expected a timeout in milliseconds >= 0 (or Infinity), got ${String(ms)}`)
-  }
 }
 
 const checkTask = (where: string, task: unknown): void => {

@@ -1,10 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Effect, Exit, Process } from '../lib/index.js'
 import * as Agent from '../lib/Agent.js'
 import * as Start from '../lib/Start.js'
 
-const run = <E, A>(program: Effect.Effect<E, A>) => Runtime.make().run(program)
+import { run } from './interpreter.js'
 
 const value = <A>(reason: Exit.Reason<unknown, A>): A => {
   if (reason._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(reason)}`)

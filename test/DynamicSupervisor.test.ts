@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
-import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Effect, Exit, Process } from '../lib/index.js'
 import type { Pid } from '../lib/Pid.js'
 import * as DynamicSupervisor from '../lib/DynamicSupervisor.js'
 import * as Start from '../lib/Start.js'
 import type * as Supervisor from '../lib/Supervisor.js'
 
-const run = <E, A>(program: Effect.Effect<E, A>) => Runtime.make().run(program)
+import { run } from './interpreter.js'
 
 const runLogged = async <E, A>(log: ReadonlyArray<string>, program: Effect.Effect<E, A>) => {
   let seen: ReadonlyArray<string> = []

@@ -9,7 +9,7 @@ import * as GenServer from '../lib/GenServer.js'
 import * as Start from '../lib/Start.js'
 import * as TestRuntime from '../lib/testing/TestRuntime.js'
 
-const run = <E, A>(program: Effect.Effect<E, A>) => Runtime.make().run(program)
+import { run } from './interpreter.js'
 
 const drain: Effect.Effect<never, ReadonlyArray<unknown>> = Effect.suspend(() => {
   const out: Array<unknown> = []

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
-import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Effect, Exit, Process } from '../lib/index.js'
 import type { Pid } from '../lib/Pid.js'
 import * as GenServer from '../lib/GenServer.js'
 import * as Start from '../lib/Start.js'
 import * as Supervisor from '../lib/Supervisor.js'
 import * as TestRuntime from '../lib/testing/TestRuntime.js'
 
-const run = <E, A>(program: Effect.Effect<E, A>) => Runtime.make().run(program)
+import { run } from './interpreter.js'
 
 /**
  * Runs `program` and copies `log` as it ends: after that, a supervisor linked

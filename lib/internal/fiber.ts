@@ -27,6 +27,9 @@ const FAILED: Cause = { _tag: 'Failed' }
 const THREW: Cause = { _tag: 'Threw' }
 const EXITED_SELF: Cause = { _tag: 'Exited' }
 
+/** `takePending`'s answer when the pending interruption was stale: go on with the value. */
+const GO_ON = new Op(op.SUCCEED, undefined)
+
 /** A removed message in the middle of the mailbox. */
 const HOLE: unique symbol = Symbol('hole')
 
@@ -140,13 +143,15 @@ export class Fiber {
               value = cur.i0
               break
             case op.SYNC:
-              value = (cur.i0 as () => unknown)()
-              break
             case op.PRIM:
-              value = (cur.i0 as Prim)(this, cur.i1, cur.i2)
+              value = cur._op === op.SYNC ? (cur.i0 as () => unknown)() : (cur.i0 as Prim)(this, cur.i1, cur.i2)
+              // an interruption raised by this very step (a signal to itself, a shutdown from inside a `sync`)
               if (this.pending !== undefined && this.uninterruptible === 0) {
-                cur = this.takePending(cur)
-                continue
+                const p = this.takePending(GO_ON)
+                if (p !== GO_ON) {
+                  cur = p
+                  continue
+                }
               }
               break
             case op.MAP:
@@ -174,6 +179,11 @@ export class Fiber {
             case op.RECEIVE: {
               const next = this.receive(cur)
               if (next === undefined) {
+                // an interruption raised meanwhile in this slice (e.g. from inside a `sync`) is taken now, not after the wait
+                if (this.pending !== undefined && this.uninterruptible === 0) {
+                  cur = this.takePending(cur)
+                  continue
+                }
                 this.cur = cur
                 this.status = WAITING
                 return
@@ -184,6 +194,11 @@ export class Fiber {
             case op.ASYNC: {
               const next = this.async(cur.i0 as Parameters<Fiber['async']>[0])
               if (next === undefined) {
+                if (this.pending !== undefined && this.uninterruptible === 0) {
+                  this.cancelWait()
+                  cur = this.takePending(cur)
+                  continue
+                }
                 this.status = WAITING
                 return
               }

@@ -294,14 +294,23 @@ export const make = (options: Options): TestRuntime => {
   const strategy =
     options.schedule !== undefined ? replayStrategy(decode(options.schedule)) : strategyFor(options.strategy ?? 'random', seed)
   const rx = options.testScheduler
-  if (rx !== undefined && (typeof rx !== 'object' || rx === null || typeof rx.now !== 'function' || typeof rx.schedule !== 'function')) {
-    throw new TypeError('TestRuntime.make: testScheduler must be an RxJS scheduler (a TestScheduler), with now and schedule')
+  const isScheduler = (u: unknown): boolean =>
+    typeof u === 'object' &&
+    u !== null &&
+    typeof (u as SchedulerLike).now === 'function' &&
+    typeof (u as SchedulerLike).schedule === 'function'
+  if (rx !== undefined && !isScheduler(rx)) {
+    throw new TypeError(
+      'TestRuntime.make: testScheduler must be an RxJS scheduler (a TestScheduler), with now and schedule'
+    )
   }
   const d = new Driver(strategy, maxSlices, rx)
   const base = fromKernel(d.kernel)
   const onRx = (where: string): void => {
     if (rx !== undefined) {
-      throw new Error(`TestRuntime.${where}: this runtime's time follows its testScheduler; move time with the scheduler (run, flush)`)
+      throw new Error(
+        `TestRuntime.${where}: this runtime's time follows its testScheduler; move time with the scheduler (run, flush)`
+      )
     }
   }
   const extension = {
