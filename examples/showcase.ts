@@ -14,6 +14,7 @@ import { main as keyValStoreAgent, type KeyValStoreAgentResult } from './key-val
 import { main as supervisionTree, type SupervisionTreeResult } from './supervision-tree.js'
 import { main as parallelMap, type ParallelMapResult } from './parallel-map.js'
 import { main as testingExplore, type TestingExploreResult } from './testing-explore.js'
+import { main as rxPipeline, type RxPipelineResult } from './rx-pipeline.js'
 import { runIfMain } from './run.js'
 
 const heading = (title: string): void => {
@@ -30,6 +31,7 @@ export interface ShowcaseResult {
   readonly supervisionTree: SupervisionTreeResult
   readonly parallelMap: ParallelMapResult
   readonly testingExplore: TestingExploreResult
+  readonly rxPipeline: RxPipelineResult
 }
 
 export const main = async (): Promise<ShowcaseResult> => {
@@ -54,6 +56,9 @@ export const main = async (): Promise<ShowcaseResult> => {
   heading('7. TestRuntime.explore: a lost update found, shrunk and replayed')
   const te = testingExplore()
 
+  heading('8. RxJS pipeline: Rx.ask through a supervised worker pool, a crashed job re-dispatched')
+  const rx = await rxPipeline()
+
   console.log('')
   console.log('All examples done.')
   return {
@@ -63,7 +68,8 @@ export const main = async (): Promise<ShowcaseResult> => {
     keyValStoreAgent: kva,
     supervisionTree: st,
     parallelMap: pm,
-    testingExplore: te
+    testingExplore: te,
+    rxPipeline: rx
   }
 }
 

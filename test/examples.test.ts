@@ -97,6 +97,7 @@ describe('examples', () => {
     ])
     expect(result.parallelMap.peak).toBeLessThanOrEqual(4)
     expect(result.testingExplore.replayMatches).toBe(true)
+    expect(result.rxPipeline.results).toEqual([1, 4, 9, 16, 25, 36, 49, 64, 81, 100, 121, 144])
     const headings = lines.filter((l) => /^== \d\. /.test(l))
     const expected = [
       '== 1. KeyValStore',
@@ -105,7 +106,8 @@ describe('examples', () => {
       '== 4. The same KeyValStore as an Agent',
       '== 5. A supervision tree surviving injected crashes',
       '== 6. Task.asyncStream',
-      '== 7. TestRuntime.explore'
+      '== 7. TestRuntime.explore',
+      '== 8. RxJS pipeline'
     ]
     expect(headings.length).toBe(expected.length)
     headings.forEach((h, i) => expect(h.startsWith(expected[i] ?? '?'), h).toBe(true))

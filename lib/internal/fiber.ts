@@ -39,6 +39,19 @@ class TimeoutBox {
   done = false
 }
 
+/** The `after` timer of a waiting receive. @internal */
+class ReceiveTimer {
+  handle: unknown = undefined
+  timedOut = false
+  constructor(readonly deadline: number) {}
+}
+
+/** A wait in `Effect.async`: its abort controller and the cleanup `register` returned. @internal */
+class AsyncWait {
+  readonly ctl = new AbortController()
+  cleanup: (() => void) | undefined = undefined
+}
+
 /** Per-process link and monitor tables, allocated on first use. @internal */
 export class Relations {
   /** Linked processes (a set: links are idempotent). */
@@ -81,9 +94,7 @@ export class Fiber {
   uninterruptible = 0
   /** An interruption waiting to be taken (an INTERRUPT instruction). */
   pending: Op | undefined = undefined
-  /** A whole-process interruption was accepted: the process is dying (isAlive is false). */
-  exiting = false
-  /** Who interrupted it (set with `exiting`). */
+  /** Who interrupted the whole process: set once it is dying (isAlive is false from then on). */
   private interruptCause: Cause | undefined = undefined
   trapExit = false
   name: string | undefined = undefined
@@ -100,14 +111,12 @@ export class Fiber {
   /** Waiting in a receive that has clauses: an arriving message may match, so it wakes the fiber. */
   private rwake = false
   private rcursor = 0
-  private rdeadline = 0
-  private rtimer: unknown = undefined
-  private rtimedOut = false
+  /** The `after` timer of that receive, if it has one. */
+  private rtimer: ReceiveTimer | undefined = undefined
 
   // the async the fiber is waiting in
-  private atoken = 0
-  private actl: AbortController | undefined = undefined
-  private acleanup: (() => void) | undefined = undefined
+  /** The `Effect.async` the fiber waits in (its identity is the token that makes a stale resume a no-op). */
+  private asyncWait: AsyncWait | undefined = undefined
 
   constructor(
     readonly host: Host,
@@ -382,18 +391,21 @@ export class Fiber {
 
   /** `true` while the fiber waits for an `Effect.async` callback (a resumption from outside the interpreter). */
   get waitingAsync(): boolean {
-    return this.actl !== undefined
+    return this.asyncWait !== undefined
   }
 
   /** `true` while the process is neither exiting nor exited. */
   get alive(): boolean {
-    return this.status !== EXITED && !this.exiting
+    return this.status !== EXITED && this.interruptCause === undefined
   }
+
+  /** A whole-process interruption was accepted: the process is dying. */
+  get exiting(): boolean {
+    return this.interruptCause !== undefined  }
 
   /** An exit signal kills this process with `reason`: its finalizers run, then it exits. */
   interrupt(reason: Reason, cause: Cause): void {
     if (!this.alive) return
-    this.exiting = true
     this.interruptCause = cause
     this.pending = new Op(op.INTERRUPT, reason)
     this.wakeForInterrupt()
@@ -418,15 +430,12 @@ export class Fiber {
 
   private cancelWait(): void {
     if (this.rop !== undefined) this.leaveReceive()
-    if (this.actl !== undefined) {
-      const ctl = this.actl
-      const cleanup = this.acleanup
-      this.atoken++
-      this.actl = undefined
-      this.acleanup = undefined
+    const w = this.asyncWait
+    if (w !== undefined) {
+      this.asyncWait = undefined
       try {
-        ctl.abort()
-        if (cleanup !== undefined) cleanup()
+        w.ctl.abort()
+        if (w.cleanup !== undefined) w.cleanup()
       } catch (e) {
         this.host.report(this, e, 'async cleanup')
       }
@@ -441,36 +450,33 @@ export class Fiber {
   private async(
     register: (resume: (e: unknown) => void, signal: AbortSignal) => void | (() => void)
   ): Op | undefined {
-    const token = ++this.atoken
-    const ctl = new AbortController()
+    const w = new AsyncWait()
+    this.asyncWait = w
     let registering = true
     let now: Op | undefined
     const resume = (e: unknown): void => {
-      if (token !== this.atoken) return
-      this.atoken++
+      if (this.asyncWait !== w) return
+      this.asyncWait = undefined
       const next = e instanceof Op ? e : notAnEffect(e)
       if (registering) {
         now = next
         return
       }
-      this.actl = undefined
-      this.acleanup = undefined
       this.cur = next
       this.status = RUNNABLE
       this.host.schedule(this)
     }
     let cleanup: void | (() => void)
     try {
-      cleanup = register(resume, ctl.signal)
+      cleanup = register(resume, w.ctl.signal)
     } catch (e) {
-      this.atoken++
+      if (this.asyncWait === w) this.asyncWait = undefined
       throw e
     } finally {
       registering = false
     }
     if (now !== undefined) return now
-    this.actl = ctl
-    this.acleanup = typeof cleanup === 'function' ? cleanup : undefined
+    if (typeof cleanup === 'function') w.cleanup = cleanup
     return undefined
   }
 
@@ -567,17 +573,19 @@ export class Fiber {
       if (fresh) {
         if (after.ms === 0) return after.handler()
         if (after.ms !== Infinity) {
-          this.rdeadline = this.host.clock.now() + after.ms
-          this.armReceiveTimer(after.ms)
+          const w = new ReceiveTimer(this.host.clock.now() + after.ms)
+          this.rtimer = w
+          this.armReceiveTimer(w, after.ms)
         }
-      } else if (this.rtimedOut) {
-        this.rtimedOut = false
-        const left = this.rdeadline - this.host.clock.now()
+      } else if (this.rtimer !== undefined && this.rtimer.timedOut) {
+        const w = this.rtimer
+        w.timedOut = false
+        const left = w.deadline - this.host.clock.now()
         if (left <= 0) {
           this.leaveReceive()
           return after.handler()
         }
-        this.armReceiveTimer(left) // the host timer fired early: re-arm for the rest
+        this.armReceiveTimer(w, left) // the host timer fired early: re-arm for the rest
       }
     }
     this.rop = cur
@@ -585,11 +593,11 @@ export class Fiber {
     return undefined
   }
 
-  private armReceiveTimer(ms: number): void {
-    this.rtimer = this.host.clock.setTimer(ms, () => {
-      this.rtimer = undefined
-      if (this.rop === undefined) return
-      this.rtimedOut = true
+  private armReceiveTimer(w: ReceiveTimer, ms: number): void {
+    w.handle = this.host.clock.setTimer(ms, () => {
+      w.handle = undefined
+      if (this.rtimer !== w) return
+      w.timedOut = true
       if (this.status === WAITING) {
         this.status = RUNNABLE
         this.host.schedule(this)
@@ -600,10 +608,10 @@ export class Fiber {
   private leaveReceive(): void {
     this.rop = undefined
     this.rwake = false
-    this.rtimedOut = false
-    if (this.rtimer !== undefined) {
-      this.host.clock.clearTimer(this.rtimer)
+    const w = this.rtimer
+    if (w !== undefined) {
       this.rtimer = undefined
+      if (w.handle !== undefined) this.host.clock.clearTimer(w.handle)
     }
   }
 
