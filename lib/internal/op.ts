@@ -88,6 +88,4 @@ class SingleShotGen implements Generator<Op, unknown, unknown> {
   [Symbol.dispose](): void {}
 }
 
-export const isOp = (u: unknown): u is Op => u instanceof Op
-
 export const UNIT = new Op(SUCCEED, undefined)
