@@ -147,7 +147,12 @@ export interface Runtime {
   readonly events$: Observable<Event>
   /** A snapshot of the live processes. */
   processes(): ReadonlyArray<ProcessInfo>
-  /** Exits every process with `shutdown` and resolves once all have run their finalizers. */
+  /**
+   * Exits every process with `shutdown` (untrappable here) and resolves once
+   * all have run their finalizers. The runtime stays closed: a process spawned
+   * afterwards (by a finalizer, say) exits at once with `shutdown`, so no
+   * process outlives it.
+   */
   shutdown(): Promise<void>
 }
 
