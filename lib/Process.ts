@@ -45,7 +45,7 @@ import { Op } from './internal/op.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import * as P from './Pid.js'
 import * as R from './Receive.js'
-import { describe } from './internal/check.js'
+import { checkMs, describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -417,6 +417,48 @@ export const demonitor = (ref: Ref, options?: { readonly flush?: boolean }): Eff
     if (flush) f.removeFirst(isDownOf(r))
     return active
   }, ref)
+}
+
+/**
+ * Sends `message` to `dest` after `ms` milliseconds on the interpreter's
+ * clock (Elixir's `Process.send_after/3`), and succeeds at once with a ref
+ * that `cancelTimer` takes. A timer aimed at a pid is cancelled when that
+ * process exits; one aimed at a name that is unregistered when it fires makes
+ * the message a dead letter. The periodic-work idiom of GenServers:
+ * `sendAfter(self, 'tick', 1000)` in `init` and in the `tick` handler.
+ *
+ * @example
+ * import { Effect, Process } from 'fp-ts-actors'
+ * const tickLater = Effect.flatMap(Process.self, (me) => Process.sendAfter(me, 'tick', 1000))
+ *
+ * @category messages
+ * @since 0.1.0
+ */
+export const sendAfter = <M>(dest: Dest<M>, message: NoInfer<M>, ms: number): Effect<never, Ref> => {
+  checkDest('Process.sendAfter', dest)
+  checkMs('Process.sendAfter', ms)
+  return prim((f, d, m) => f.host.sendAfter(f, d, m, ms), dest, message)
+}
+
+/**
+ * Cancels a `sendAfter` timer; succeeds with the milliseconds that were left,
+ * or `none` when it already fired or was cancelled (Elixir's
+ * `Process.cancel_timer/1` answering `false`).
+ *
+ * @example
+ * import { Effect, Process } from 'fp-ts-actors'
+ * const p = Effect.gen(function* () {
+ *   const me = yield* Process.self
+ *   const t = yield* Process.sendAfter(me, 'tick', 1000)
+ *   return yield* Process.cancelTimer(t) // some(1000)
+ * })
+ *
+ * @category messages
+ * @since 0.1.0
+ */
+export const cancelTimer = (ref: Ref): Effect<never, Option<number>> => {
+  if (!(ref instanceof RefImpl)) throw new TypeError(`Process.cancelTimer: expected a Ref from sendAfter, got ${describe(ref)}`)
+  return prim((f, r) => O.fromNullable(f.host.cancelTimer(f, r as RefImpl)), ref)
 }
 
 /**

@@ -28,9 +28,9 @@
  *   and the supervisor stops its children and exits with `shutdown`: a parent
  *   supervisor then restarts it like any child.
  *
- * Time is counted on the process clock only: each restart is forgotten by a
- * small timer process that sleeps `maxSeconds` and tells the supervisor, so
- * the intensity window also runs on a virtual clock.
+ * Time is counted on the process clock only: each restart is forgotten when a
+ * `Process.sendAfter` timer the supervisor set for itself fires `maxSeconds`
+ * later, so the intensity window also runs on a virtual clock.
  *
  * @example
  * import { Effect, Supervisor, Task } from 'fp-ts-actors'

@@ -62,6 +62,8 @@ export class Relations {
   readonly watchers = new Map<object, readonly [Fiber, PidImpl | string]>()
   /** Active reply aliases of this process (ref -> one-shot). */
   readonly aliases = new Map<object, boolean>()
+  /** `sendAfter` timers aimed at this process: cancelled when it exits (as Erlang's). */
+  readonly timers = new Set<object>()
 }
 
 type Prim = (f: Fiber, a: unknown, b: unknown) => unknown

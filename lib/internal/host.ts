@@ -55,6 +55,10 @@ export interface Host {
   monitor(from: Fiber, target: PidImpl | string): RefImpl
   demonitor(from: Fiber, ref: RefImpl): boolean
   alias(from: Fiber, oneShot: boolean): RefImpl
+  /** Sends `message` to `dest` after `ms`; the ref cancels it. */
+  sendAfter(from: Fiber, dest: unknown, message: unknown, ms: number): RefImpl
+  /** Cancels a `sendAfter` timer: the ms that were left, or `undefined` if it already fired or was cancelled. */
+  cancelTimer(from: Fiber, ref: RefImpl): number | undefined
   unalias(from: Fiber, ref: RefImpl): boolean
   exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void
   isAlive(pid: PidImpl): boolean

@@ -41,6 +41,8 @@ export class Kernel implements Host {
   readonly scheduler: Scheduler<Fiber>
   readonly procs = new Map<number, Fiber>()
   readonly names = new Map<string, Fiber>()
+  /** Pending `sendAfter` timers. */
+  private readonly timers = new Map<RefImpl, SendTimer>()
   /** Active reply aliases: ref -> the process that made it. */
   readonly aliases = new Map<RefImpl, Fiber>()
   /** One-shot reply aliases with no process behind them (`Rx.ask`): ref -> what takes the message. */
@@ -179,6 +181,7 @@ export class Kernel implements Host {
       }
       for (const [ref, [target]] of r.monitors) target?.rel?.watchers.delete(ref)
       for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
+      for (const ref of r.timers) this.dropTimer(ref as RefImpl)
     }
     if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason, cause })
     const ws = this.watchers.get(f)
@@ -281,6 +284,41 @@ export class Kernel implements Host {
     if (target.rel?.aliases.get(ref) === true) this.unalias(target, ref)
     target.deliver(message)
     return undefined
+  }
+
+  sendAfter(from: Fiber, dest: unknown, message: unknown, ms: number): RefImpl {
+    const ref = this.makeRef()
+    // a timer aimed at a pid lives as long as that process (Erlang cancels it when the process exits)
+    const target = dest instanceof PidImpl ? (dest._fiber as Fiber | undefined) : undefined
+    const due = this.clock.now() + ms
+    const timer: SendTimer = {
+      due,
+      target,
+      handle: this.clock.setTimer(ms, () => {
+        this.dropTimer(ref)
+        if (this.send(from.status === EXITED ? undefined : from, dest, message) !== undefined) {
+          this.deadLetter({ to: dest as string, message, reason: 'noproc' })
+        }
+      })
+    }
+    this.timers.set(ref, timer)
+    if (target !== undefined) rel(target).timers.add(ref)
+    return ref
+  }
+
+  cancelTimer(_from: Fiber, ref: RefImpl): number | undefined {
+    const t = this.timers.get(ref)
+    if (t === undefined) return undefined
+    this.dropTimer(ref)
+    return Math.max(0, t.due - this.clock.now())
+  }
+
+  private dropTimer(ref: RefImpl): void {
+    const t = this.timers.get(ref)
+    if (t === undefined) return
+    this.timers.delete(ref)
+    this.clock.clearTimer(t.handle)
+    t.target?.rel?.timers.delete(ref)
   }
 
   alias(from: Fiber, oneShot: boolean): RefImpl {
@@ -422,6 +460,12 @@ export class Kernel implements Host {
   whereis(name: string): PidImpl | undefined {
     return this.names.get(name)?.pid
   }
+}
+
+interface SendTimer {
+  readonly due: number
+  readonly target: Fiber | undefined
+  readonly handle: unknown
 }
 
 const exitMessage = (from: PidImpl, reason: Reason): Ex.ExitMessage => ({ _tag: 'EXIT', from: from as never, reason })

@@ -150,9 +150,9 @@ const ExpiredMsg = t.type({ _tag: t.literal('Supervisor.Expired') })
 export const isExpired = (u: unknown): boolean => ExpiredMsg.is(u)
 
 /**
- * The restart intensity, counted on the process clock: each restart
- * spawns a timer process that sleeps the period and then tells the supervisor
- * to forget it (it ends early when the supervisor dies).
+ * The restart intensity, counted on the process clock: each restart sets a
+ * `sendAfter` timer to the supervisor itself that tells it, a period later,
+ * to forget that restart (the timers go with the supervisor when it exits).
  */
 export class Intensity {
   private recent = 0
@@ -166,14 +166,7 @@ export class Intensity {
       if (this.recent + 1 > this.max) return Effect.succeed(false)
       this.recent++
       if (this.periodMs === Infinity) return Effect.succeed(true)
-      const ms = this.periodMs
-      const timer = Effect.flatMap(Process.monitor(sup), (ref) =>
-        Process.receive(
-          Process.on(downOf(ref), () => Effect.unit),
-          Process.after(ms, () => Effect.catchAll(Process.send(sup, { _tag: 'Supervisor.Expired' }), () => Effect.unit))
-        )
-      )
-      return Effect.as(Process.spawn(timer), true)
+      return Effect.as(Process.sendAfter(sup, { _tag: 'Supervisor.Expired' }, this.periodMs), true)
     })
   }
   /** A restart left the window. */

@@ -165,6 +165,7 @@ class KitHost implements Host {
   readonly linked = new Set<PidImpl>()
   readonly monitorsHeld = new Map<RefImpl, PidImpl | string>()
   readonly aliases = new Map<RefImpl, boolean>()
+  readonly timers = new Map<RefImpl, { readonly due: number; readonly handle: unknown }>()
   readonly errorLog: Array<{ where: string; error: unknown }> = []
   private runnable = false
   private running = false
@@ -297,6 +298,25 @@ class KitHost implements Host {
 
   demonitor(_from: Fiber, ref: RefImpl): boolean {
     return this.monitorsHeld.delete(ref)
+  }
+
+  sendAfter(from: Fiber, dest: unknown, message: unknown, ms: number): RefImpl {
+    const ref = this.makeRef()
+    const due = this.clock.now() + ms
+    const handle = this.clock.setTimer(ms, () => {
+      this.timers.delete(ref)
+      this.send(from, dest, message)
+    })
+    this.timers.set(ref, { due, handle })
+    return ref
+  }
+
+  cancelTimer(_from: Fiber, ref: RefImpl): number | undefined {
+    const t = this.timers.get(ref)
+    if (t === undefined) return undefined
+    this.timers.delete(ref)
+    this.clock.clearTimer(t.handle)
+    return Math.max(0, t.due - this.clock.now())
   }
 
   alias(_from: Fiber, oneShot: boolean): RefImpl {
