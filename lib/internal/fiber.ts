@@ -60,10 +60,10 @@ export class Relations {
   readonly monitors = new Map<object, readonly [Fiber | undefined, PidImpl | string]>()
   /** Monitors on this process: ref -> [watcher, what the watcher monitored (pid or name)]. */
   readonly watchers = new Map<object, readonly [Fiber, PidImpl | string]>()
-  /** Active reply aliases of this process (ref -> one-shot). */
-  readonly aliases = new Map<object, boolean>()
-  /** `sendAfter` timers aimed at this process: cancelled when it exits (as Erlang's). */
-  readonly timers = new Set<object>()
+  /** Active reply aliases of this process (ref -> one-shot); made on first use. */
+  aliases: Map<object, boolean> | undefined = undefined
+  /** `sendAfter` timers aimed at this process, cancelled when it exits (as Erlang's); made on first use. */
+  timers: Set<object> | undefined = undefined
 }
 
 type Prim = (f: Fiber, a: unknown, b: unknown) => unknown

@@ -180,8 +180,8 @@ export class Kernel implements Host {
         this.down(watcher, ref as RefImpl, target, reason)
       }
       for (const [ref, [target]] of r.monitors) target?.rel?.watchers.delete(ref)
-      for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
-      for (const ref of r.timers) this.dropTimer(ref as RefImpl)
+      if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
+      if (r.timers !== undefined) for (const ref of r.timers) this.dropTimer(ref as RefImpl)
     }
     if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason, cause })
     const ws = this.watchers.get(f)
@@ -281,7 +281,7 @@ export class Kernel implements Host {
       this.deadLetter({ to: ref as never, message, reason: 'noproc' })
       return undefined
     }
-    if (target.rel?.aliases.get(ref) === true) this.unalias(target, ref)
+    if (target.rel?.aliases?.get(ref) === true) this.unalias(target, ref)
     target.deliver(message)
     return undefined
   }
@@ -302,7 +302,11 @@ export class Kernel implements Host {
       })
     }
     this.timers.set(ref, timer)
-    if (target !== undefined) rel(target).timers.add(ref)
+    if (target !== undefined) {
+      const r = rel(target)
+      r.timers ??= new Set()
+      r.timers.add(ref)
+    }
     return ref
   }
 
@@ -318,18 +322,20 @@ export class Kernel implements Host {
     if (t === undefined) return
     this.timers.delete(ref)
     this.clock.clearTimer(t.handle)
-    t.target?.rel?.timers.delete(ref)
+    t.target?.rel?.timers?.delete(ref)
   }
 
   alias(from: Fiber, oneShot: boolean): RefImpl {
     const ref = this.makeRef()
-    rel(from).aliases.set(ref, oneShot)
+    const r = rel(from)
+    r.aliases ??= new Map()
+    r.aliases.set(ref, oneShot)
     this.aliases.set(ref, from)
     return ref
   }
 
   unalias(from: Fiber, ref: RefImpl): boolean {
-    if (from.rel === undefined || !from.rel.aliases.delete(ref)) return false
+    if (from.rel?.aliases === undefined || !from.rel.aliases.delete(ref)) return false
     this.aliases.delete(ref)
     return true
   }
