@@ -424,6 +424,26 @@ export const flatMap: {
 export const chain: typeof flatMap = flatMap
 
 /**
+ * Runs `self` again and again, until it fails or the process is stopped: the
+ * shape of a server's receive loop. Stack-safe, and the loop is one
+ * description, built once.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Effect, Process } from 'fp-ts-actors'
+ * const echo = Effect.forever(
+ *   Process.receive(Process.on(t.type({ text: t.string, from: Process.pid }), (m) => Process.send(m.from, m.text)))
+ * ) // Effect<NoProcess, never>
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const forever = <E, A>(self: Effect<E, A>): Effect<E, never> => {
+  const loop: Effect<E, never> = flatMap(self, () => loop)
+  return loop
+}
+
+/**
  * Flattens a nested program.
  *
  * @example

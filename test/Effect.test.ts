@@ -69,4 +69,13 @@ describe('Effect', () => {
     expect(log).toEqual(['fin'])
     expect(await run(Effect.timeout(Effect.succeed(1), 5))).toEqual(Exit.returned(O.some(1)))
   })
+
+  it('forever repeats until a failure, in constant stack', async () => {
+    let n = 0
+    const step = Effect.flatMap(
+      Effect.sync(() => ++n),
+      (i) => (i === 200_000 ? Effect.fail(`stopped at ${i}`) : Effect.unit)
+    )
+    expect(await run(Effect.forever(step))).toEqual(Exit.failure('stopped at 200000'))
+  })
 })
