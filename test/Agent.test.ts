@@ -5,11 +5,7 @@ import * as Agent from '../lib/Agent.js'
 import * as Start from '../lib/Start.js'
 
 import { run } from './interpreter.js'
-
-const value = <A>(reason: Exit.Reason<unknown, A>): A => {
-  if (reason._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(reason)}`)
-  return reason.value as A
-}
+import { value } from './support.js'
 
 describe('Agent', () => {
   it('state after update, cast and getAndUpdate', async () => {

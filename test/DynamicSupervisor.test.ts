@@ -9,27 +9,7 @@ import * as Start from '../lib/Start.js'
 import type * as Supervisor from '../lib/Supervisor.js'
 
 import { run } from './interpreter.js'
-
-const runLogged = async <E, A>(log: ReadonlyArray<string>, program: Effect.Effect<E, A>) => {
-  let seen: ReadonlyArray<string> = []
-  const reason = await run(
-    Effect.ensuring(
-      program,
-      Effect.sync(() => (seen = [...log]))
-    )
-  )
-  return { reason, log: seen }
-}
-
-const value = <A>(reason: Exit.Reason<unknown, A>): A => {
-  if (reason._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(reason)}`)
-  return reason.value as A
-}
-
-const downOf = (ref: Process.Ref) => {
-  const is = (u: unknown): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref
-  return new t.Type<Exit.DownMessage>('DOWN', is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
-}
+import { runLogged, downOf, value } from './support.js'
 
 const Cmd = t.union([t.literal('exit normally'), t.literal('crash')])
 const Ready = t.type({ _tag: t.literal('ready'), pid: Process.pid })

@@ -10,23 +10,7 @@ import * as Start from '../lib/Start.js'
 import * as TestRuntime from '../lib/testing/TestRuntime.js'
 
 import { run } from './interpreter.js'
-
-const drain: Effect.Effect<never, ReadonlyArray<unknown>> = Effect.suspend(() => {
-  const out: Array<unknown> = []
-  const loop: Effect.Effect<never, ReadonlyArray<unknown>> = Process.receive(
-    Process.on(t.unknown, (m) => {
-      out.push(m)
-      return loop
-    }),
-    Process.after(0, () => Effect.succeed(out))
-  )
-  return loop
-})
-
-const value = <A>(reason: Exit.Reason<unknown, A>): A => {
-  if (reason._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(reason)}`)
-  return reason.value as A
-}
+import { drain, value } from './support.js'
 
 type Req = { readonly _tag: 'get' } | { readonly _tag: 'slow'; readonly ms: number } | { readonly _tag: 'later' }
 

@@ -10,31 +10,7 @@ import * as Supervisor from '../lib/Supervisor.js'
 import * as TestRuntime from '../lib/testing/TestRuntime.js'
 
 import { run } from './interpreter.js'
-
-/**
- * Runs `program` and copies `log` as it ends: after that, a supervisor linked
- * to it gets its parent's EXIT and stops its children, which logs more.
- */
-const runLogged = async <E, A>(log: ReadonlyArray<string>, program: Effect.Effect<E, A>) => {
-  let seen: ReadonlyArray<string> = []
-  const reason = await run(
-    Effect.ensuring(
-      program,
-      Effect.sync(() => (seen = [...log]))
-    )
-  )
-  return { reason, log: seen }
-}
-
-const downOf = (ref: Process.Ref) => {
-  const is = (u: unknown): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref
-  return new t.Type<Exit.DownMessage>('DOWN', is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
-}
-
-const value = <A>(reason: Exit.Reason<unknown, A>): A => {
-  if (reason._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(reason)}`)
-  return reason.value as A
-}
+import { runLogged, downOf, value } from './support.js'
 
 const Cmd = t.union([t.literal('exit normally'), t.literal('crash')])
 

@@ -8,24 +8,7 @@ import type { DeadLetter } from '../lib/Runtime.js'
 import * as Task from '../lib/Task.js'
 
 import { run } from './interpreter.js'
-
-/** The messages left in the caller's mailbox, taken with `receive ... after(0)`. */
-const drain: Effect.Effect<never, ReadonlyArray<unknown>> = Effect.suspend(() => {
-  const out: Array<unknown> = []
-  const loop: Effect.Effect<never, ReadonlyArray<unknown>> = Process.receive(
-    Process.on(t.unknown, (m) => {
-      out.push(m)
-      return loop
-    }),
-    Process.after(0, () => Effect.succeed(out))
-  )
-  return loop
-})
-
-const value = <A>(reason: Exit.Reason<unknown, A>): A => {
-  if (reason._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(reason)}`)
-  return reason.value as A
-}
+import { drain, value } from './support.js'
 
 describe('Task.async / await', () => {
   it('await returns the value of the task', async () => {

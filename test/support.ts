@@ -5,6 +5,7 @@
 import * as t from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, type Runtime } from '../lib/index.js'
+import { run } from './interpreter.js'
 
 type Pid = Process.Pid<unknown>
 
@@ -75,4 +76,39 @@ export const collectExits = (rt: Runtime.Runtime): Map<Pid, Exit.Reason> => {
     exits.set(pid, reason)
   })
   return exits
+}
+
+/** The value of a normal exit; any other exit throws, naming the reason. */
+export const value = <A>(reason: Exit.Reason<unknown, A>): A => {
+  if (reason._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(reason)}`)
+  return reason.value as A
+}
+
+/** The messages left in the caller's mailbox, taken with `receive ... after(0)`. */
+export const drain: Effect.Effect<never, ReadonlyArray<unknown>> = Effect.suspend(() => {
+  const out: Array<unknown> = []
+  const loop: Effect.Effect<never, ReadonlyArray<unknown>> = Process.receive(
+    Process.on(t.unknown, (m) => {
+      out.push(m)
+      return loop
+    }),
+    Process.after(0, () => Effect.succeed(out))
+  )
+  return loop
+})
+
+/**
+ * Runs `program` (on the current interpreter, see ./interpreter.ts) and copies
+ * `log` as it ends: after that, a supervisor linked to it gets its parent's
+ * EXIT and stops its children, which logs more.
+ */
+export const runLogged = async <E, A>(log: ReadonlyArray<string>, program: Effect.Effect<E, A>) => {
+  let seen: ReadonlyArray<string> = []
+  const reason = await run(
+    Effect.ensuring(
+      program,
+      Effect.sync(() => (seen = [...log]))
+    )
+  )
+  return { reason, log: seen }
 }
