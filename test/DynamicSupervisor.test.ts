@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process } from '../lib/index.js'
@@ -10,35 +9,7 @@ import type * as Supervisor from '../lib/Supervisor.js'
 
 import { run } from './interpreter.js'
 import { runLogged, downOf, value } from './support.js'
-
-const Cmd = t.union([t.literal('exit normally'), t.literal('crash')])
-const Ready = t.type({ _tag: t.literal('ready'), pid: Process.pid })
-
-/** A worker that logs its start and stop, and acks once it runs (see test/Supervisor.test.ts). */
-const worker = (log: Array<string>, name: string, options: { readonly trap?: boolean } = {}) =>
-  Effect.gen(function* () {
-    log.push(`start ${name}`)
-    const sup = yield* Process.self
-    const pid = yield* Process.spawnLink(
-      Effect.onExit(
-        Effect.gen(function* () {
-          if (options.trap === true) yield* Process.trapExit(true)
-          yield* Process.send(sup, { _tag: 'ready', pid: yield* Process.self })
-          const cmd = yield* Process.receive(Cmd)
-          return yield* Process.exit(cmd === 'crash' ? Exit.custom('crash') : Exit.normal)
-        }),
-        (r) => Effect.sync(() => log.push(`stop ${name} ${Exit.format(r)}`))
-      )
-    )
-    yield* Process.receive(Ready)
-    return pid
-  })
-
-const spec = (log: Array<string>, name: string, more: Partial<Supervisor.ChildSpec> = {}): Supervisor.ChildSpec => ({
-  id: name,
-  start: worker(log, name),
-  ...more
-})
+import { spec, worker } from './workers.js'
 
 const waitGone = <E>(pid: Pid<unknown>, act: Effect.Effect<E, void>) =>
   Effect.gen(function* () {

@@ -11,41 +11,7 @@ import * as TestRuntime from '../lib/testing/TestRuntime.js'
 
 import { run } from './interpreter.js'
 import { runLogged, downOf, value } from './support.js'
-
-const Cmd = t.union([t.literal('exit normally'), t.literal('crash')])
-
-/**
- * A child start that records `start id` (in the supervisor, as it runs) and
- * spawns a worker linked to the supervisor; the worker records `stop id
- * reason` however it ends, and obeys 'exit normally' / 'crash'. Like a
- * GenServer's startLink, the start returns once the worker runs (it acks),
- * so its `stop` finalizer is in place before anyone can stop it.
- */
-const Ready = t.type({ _tag: t.literal('ready'), pid: Process.pid })
-const worker = (log: Array<string>, id: string, options: { readonly trap?: boolean } = {}) =>
-  Effect.gen(function* () {
-    log.push(`start ${id}`)
-    const sup = yield* Process.self
-    const pid = yield* Process.spawnLink(
-      Effect.onExit(
-        Effect.gen(function* () {
-          if (options.trap === true) yield* Process.trapExit(true)
-          yield* Process.send(sup, { _tag: 'ready', pid: yield* Process.self })
-          const cmd = yield* Process.receive(Cmd)
-          return yield* Process.exit(cmd === 'crash' ? Exit.custom('crash') : Exit.normal)
-        }),
-        (r) => Effect.sync(() => log.push(`stop ${id} ${Exit.format(r)}`))
-      )
-    )
-    yield* Process.receive(Ready)
-    return pid
-  })
-
-const spec = (log: Array<string>, id: string, more: Partial<Supervisor.ChildSpec> = {}): Supervisor.ChildSpec => ({
-  id,
-  start: worker(log, id),
-  ...more
-})
+import { Cmd, spec, worker } from './workers.js'
 
 const pidOf = (sup: Pid<unknown>, id: string) =>
   Effect.flatMap(Supervisor.whichChildren(sup), (children) => {
