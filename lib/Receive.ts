@@ -111,6 +111,8 @@ export const after = <E, A>(ms: number, handler: () => Effect<E, A>): Clause<E, 
 
 const succeedWith = (m: unknown): Op => new Op(op.SUCCEED, m)
 
+const shorthands = new WeakMap<object, Op>()
+
 /**
  * Selective receive. With a codec alone, succeeds with the first message it
  * decodes; with clauses, runs the handler of the first message any clause
@@ -134,7 +136,14 @@ export function receive<const C extends ReadonlyArray<Clause<unknown, unknown>>>
 ): Effect<ClauseError<C[number]>, ClauseValue<C[number]>>
 export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknown> {
   if (args.length === 1 && isDecoder(args[0])) {
-    return fromOp(new Op(op.RECEIVE, [new OnClause(args[0], succeedWith)], undefined))
+    // `receive(codec)` is one immutable instruction per codec: built once, shared by every use
+    const codec = args[0]
+    let instruction = shorthands.get(codec)
+    if (instruction === undefined) {
+      instruction = new Op(op.RECEIVE, [new OnClause(codec, succeedWith)], undefined)
+      shorthands.set(codec, instruction)
+    }
+    return fromOp(instruction)
   }
   let afterClause: AfterClause | undefined
   let ons = args as Array<OnClause>

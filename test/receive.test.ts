@@ -540,3 +540,31 @@ describe('aliases', () => {
     expect(letters.map((l) => [l.to === alias, l.message, l.reason])).toEqual([[true, 'too late', 'noproc']])
   })
 })
+
+describe('receive(codec) is one shared instruction', () => {
+  it('processes blocked on the same instruction each take their own messages', async () => {
+    const next = Process.receive(t.number)
+    expect(Process.receive(t.number)).toBe(next)
+    const rt = Runtime.make()
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      const worker = (k: number) =>
+        Effect.gen(function* () {
+          const a = yield* next
+          const b = yield* next
+          yield* Process.send(me, { k, sum: a + b })
+        })
+      const p1 = yield* Process.spawn(worker(1))
+      const p2 = yield* Process.spawn(worker(2))
+      yield* Process.send(p1, 1)
+      yield* Process.send(p2, 10)
+      yield* Process.send(p2, 20)
+      yield* Process.send(p1, 2)
+      const Done = t.type({ k: t.number, sum: t.number })
+      const x = yield* Process.receive(Done)
+      const y = yield* Process.receive(Done)
+      return [x, y].sort((u, v) => u.k - v.k)
+    })
+    expect(await rt.run(program)).toEqual(Exit.returned([{ k: 1, sum: 3 }, { k: 2, sum: 30 }]))
+  })
+})
