@@ -208,8 +208,8 @@ const info = (f: Fiber): ProcessInfo => ({
   name: O.fromNullable(f.name),
   status: !f.alive ? 'exiting' : f.status === RUNNABLE ? 'runnable' : f.status === RUNNING ? 'running' : f.status === WAITING ? 'waiting' : 'exiting',
   mailbox: f.mailboxSize,
-  links: f.rel === undefined ? [] : [...f.rel.links].map((l) => l.pid as unknown as Pid<unknown>),
-  monitors: f.rel === undefined ? [] : [...f.rel.monitors.values()].map(([, target]) => target as unknown as Pid<unknown> | string),
+  links: [...(f.rel?.links ?? [])].map((l) => l.pid as unknown as Pid<unknown>),
+  monitors: [...(f.rel?.monitors?.values() ?? [])].map(([, target]) => target as unknown as Pid<unknown> | string),
   trapExit: f.trapExit
 })
 

@@ -447,7 +447,7 @@ export const links$ = (rt: Runtime, pid: Pid<unknown>): Observable<LinkEvent> =>
       return undefined
     }
     const linked = new Set<Pid<unknown>>()
-    if (f.rel !== undefined) for (const l of f.rel.links) linked.add(l.pid as unknown as Pid<unknown>)
+    for (const l of f.rel?.links ?? []) linked.add(l.pid as unknown as Pid<unknown>)
     return kernel.events.subscribe((e) => {
       switch (e._tag) {
         case 'Link':

@@ -52,14 +52,14 @@ class AsyncWait {
   cleanup: (() => void) | undefined = undefined
 }
 
-/** Per-process link and monitor tables, allocated on first use. @internal */
+/** Per-process link and monitor tables: the object and each table are made on first use. @internal */
 export class Relations {
   /** Linked processes (a set: links are idempotent). */
-  readonly links = new Set<Fiber>()
-  /** Monitors this process holds: ref id -> [target fiber or undefined, what was monitored]. */
-  readonly monitors = new Map<object, readonly [Fiber | undefined, PidImpl | string]>()
+  links: Set<Fiber> | undefined = undefined
+  /** Monitors this process holds: ref -> [target fiber or undefined, what was monitored]. */
+  monitors: Map<object, readonly [Fiber | undefined, PidImpl | string]> | undefined = undefined
   /** Monitors on this process: ref -> [watcher, what the watcher monitored (pid or name)]. */
-  readonly watchers = new Map<object, readonly [Fiber, PidImpl | string]>()
+  watchers: Map<object, readonly [Fiber, PidImpl | string]> | undefined = undefined
   /** Active reply aliases of this process (ref -> one-shot); made on first use. */
   aliases: Map<object, boolean> | undefined = undefined
   /** `sendAfter` timers aimed at this process, cancelled when it exits (as Erlang's); made on first use. */

@@ -171,17 +171,17 @@ export class Kernel implements Host {
     if (r !== undefined) {
       f.rel = undefined
       // link signals first, then DOWN messages (as observed on Elixir)
-      for (const l of r.links) {
-        l.rel?.links.delete(f)
+      for (const l of r.links ?? []) {
+        l.rel?.links?.delete(f)
         this.linkSignal(l, pid, reason)
       }
-      for (const [ref, [watcher, target]] of r.watchers) {
-        watcher.rel?.monitors.delete(ref)
+      for (const [ref, [watcher, target]] of r.watchers ?? []) {
+        watcher.rel?.monitors?.delete(ref)
         this.down(watcher, ref as RefImpl, target, reason)
       }
-      for (const [ref, [target]] of r.monitors) target?.rel?.watchers.delete(ref)
-      if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
-      if (r.timers !== undefined) for (const ref of r.timers) this.dropTimer(ref as RefImpl)
+      for (const [ref, [target]] of r.monitors ?? []) target?.rel?.watchers?.delete(ref)
+      for (const ref of r.aliases?.keys() ?? []) this.aliases.delete(ref as RefImpl)
+      for (const ref of r.timers ?? []) this.dropTimer(ref as RefImpl)
     }
     if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason, cause })
     const ws = this.watchers.get(f)
@@ -366,10 +366,13 @@ export class Kernel implements Host {
   // -------------------------------------------------------------------------------------
 
   private linkBoth(a: Fiber, b: Fiber): void {
-    const la = rel(a).links
-    if (la.has(b)) return
-    la.add(b)
-    rel(b).links.add(a)
+    const ra = rel(a)
+    if (ra.links?.has(b) === true) return
+    ra.links ??= new Set()
+    ra.links.add(b)
+    const rb = rel(b)
+    rb.links ??= new Set()
+    rb.links.add(a)
     if (this.tracing) this.emit({ _tag: 'Link', from: asPid(a.pid), to: asPid(b.pid) })
   }
 
@@ -387,8 +390,8 @@ export class Kernel implements Host {
 
   unlink(from: Fiber, pid: PidImpl): void {
     const t = pid._fiber as Fiber | undefined
-    if (t === undefined || from.rel === undefined || !from.rel.links.delete(t)) return
-    t.rel?.links.delete(from)
+    if (t === undefined || from.rel?.links === undefined || !from.rel.links.delete(t)) return
+    t.rel?.links?.delete(from)
     if (this.tracing) this.emit({ _tag: 'Unlink', from: asPid(from.pid), to: asPid(pid) })
   }
 
@@ -400,16 +403,20 @@ export class Kernel implements Host {
       this.down(from, ref, target, Ex.noproc)
       return ref
     }
-    rel(from).monitors.set(ref, [t, target])
-    rel(t).watchers.set(ref, [from, target])
+    const rf = rel(from)
+    rf.monitors ??= new Map()
+    rf.monitors.set(ref, [t, target])
+    const rt = rel(t)
+    rt.watchers ??= new Map()
+    rt.watchers.set(ref, [from, target])
     return ref
   }
 
   demonitor(from: Fiber, ref: RefImpl): boolean {
-    const entry = from.rel?.monitors.get(ref)
+    const entry = from.rel?.monitors?.get(ref)
     if (entry === undefined) return false
-    from.rel?.monitors.delete(ref)
-    entry[0]?.rel?.watchers.delete(ref)
+    from.rel?.monitors?.delete(ref)
+    entry[0]?.rel?.watchers?.delete(ref)
     return true
   }
 
