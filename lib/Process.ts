@@ -45,7 +45,16 @@ import { Op } from './internal/op.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import * as P from './Pid.js'
 import * as R from './Receive.js'
-import { checkMs, describe } from './internal/check.js'
+import {
+  checkDest,
+  checkMailbox,
+  checkMs,
+  checkName,
+  checkObject,
+  checkPid,
+  checkProgram,
+  describe
+} from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -121,37 +130,10 @@ type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 const prim = <A>(f: Prim, a?: unknown, b?: unknown): Effect<never, A> => fromOp(new Op(op.PRIM, f, a, b))
 const syscall = <E, A>(f: Syscall, a?: unknown, b?: unknown): Effect<E, A> => fromOp(new Op(op.SYSCALL, f, a, b))
 
-const checkPid = (where: string, u: unknown): PidImpl => {
-  if (!(u instanceof PidImpl)) throw new TypeError(`${where}: expected a Pid, got ${describe(u)}`)
-  return u
-}
-
-const checkDest = (where: string, u: unknown, aliasOk = true): void => {
-  if (!(u instanceof PidImpl) && typeof u !== 'string' && !(aliasOk && u instanceof RefImpl)) {
-    throw new TypeError(
-      `${where}: expected a Pid${aliasOk ? ', an alias Ref' : ''} or a registered name (string), got ${describe(u)}`
-    )
-  }
-}
-
-const checkName = (where: string, u: unknown): void => {
-  if (typeof u !== 'string' || u.length === 0) throw new TypeError(`${where}: a name is a non-empty string, got ${describe(u)}`)
-}
-
 const spawnOpts = (where: string, options: SpawnOptions<unknown> | undefined, link: boolean, monitor: boolean): SpawnOpts => {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
-  }
-  const mailbox = options?.mailbox
-  if (mailbox !== undefined && typeof (mailbox as { decode?: unknown }).decode !== 'function') {
-    throw new TypeError(`${where}: options.mailbox must be an io-ts codec, got ${describe(mailbox)}`)
-  }
+  checkObject(where, 'options', options)
+  const mailbox = checkMailbox(where, options?.mailbox)
   return mailbox === undefined ? { link, monitor } : { mailbox, link, monitor }
-}
-
-const checkProgram = (where: string, program: unknown): Op => {
-  if (!(program instanceof Op)) throw new TypeError(`${where}: expected an Effect to run, got ${describe(program)}`)
-  return program
 }
 
 const UNIT = op.UNIT

@@ -32,12 +32,11 @@ import type { Cause, Reason } from './Exit.js'
 import type { Fiber } from './internal/fiber.js'
 import { RUNNABLE, RUNNING, WAITING } from './internal/fiber.js'
 import { Kernel } from './internal/kernel.js'
-import { Op } from './internal/op.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import type { Pid, Ref } from './Pid.js'
 import type { Dest, SpawnOptions } from './Process.js'
 import { fifo, hostClock, type Clock, type Scheduler } from './Scheduler.js'
-import { describe } from './internal/check.js'
+import { checkMailbox, checkObject, checkProgram, describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -172,12 +171,10 @@ export const kernelOf = (rt: Runtime): Kernel => {
 /** @internal */
 export const fromKernel = (kernel: Kernel): Runtime => {
   const spawn = (program: unknown, options?: SpawnOptions<unknown>): Pid<unknown> => {
-    if (!(program instanceof Op)) throw new TypeError(`Runtime.spawn: expected an Effect to run, got ${describe(program)}`)
-    const mailbox = options?.mailbox
-    if (mailbox !== undefined && typeof (mailbox as { decode?: unknown }).decode !== 'function') {
-      throw new TypeError(`Runtime.spawn: options.mailbox must be an io-ts codec, got ${describe(mailbox)}`)
-    }
-    return kernel.spawn(undefined, program, mailbox === undefined ? {} : { mailbox })[0] as unknown as Pid<unknown>
+    const p = checkProgram('Runtime.spawn', program)
+    checkObject('Runtime.spawn', 'options', options)
+    const mailbox = checkMailbox('Runtime.spawn', options?.mailbox)
+    return kernel.spawn(undefined, p, mailbox === undefined ? {} : { mailbox })[0] as unknown as Pid<unknown>
   }
   const rt: Runtime & { [KERNEL]: Kernel } = {
     [KERNEL]: kernel,

@@ -63,7 +63,7 @@ import type { OperatorFunction, Subscription as RxSubscription } from 'rxjs'
 import { fromOp, type Effect } from './Effect.js'
 import * as Ex from './Exit.js'
 import type { Cause, Reason } from './Exit.js'
-import { checkMs, describe } from './internal/check.js'
+import { checkDest, checkMailbox, checkMs, checkObject, checkOptionName, checkPid, describe } from './internal/check.js'
 import { EXITED, type Fiber } from './internal/fiber.js'
 import { Kernel } from './internal/kernel.js'
 import * as op from './internal/op.js'
@@ -327,26 +327,9 @@ export class Overflow extends Error {
 // internals
 // -------------------------------------------------------------------------------------
 
-const checkPid = (where: string, u: unknown): PidImpl => {
-  if (!(u instanceof PidImpl)) throw new TypeError(`${where}: expected a Pid, got ${describe(u)}`)
-  return u
-}
-
-const checkDest = (where: string, u: unknown): void => {
-  if (!(u instanceof PidImpl) && !(u instanceof RefImpl) && !(typeof u === 'string' && u.length > 0)) {
-    throw new TypeError(`${where}: expected a Pid, an alias Ref or a registered name (string), got ${describe(u)}`)
-  }
-}
-
 const checkCount = (where: string, name: string, u: unknown): void => {
   if (!(u === Infinity || (typeof u === 'number' && Number.isInteger(u) && u >= 1))) {
     throw new TypeError(`${where}: ${name} must be an integer >= 1 (or Infinity), got ${describe(u)}`)
-  }
-}
-
-const checkObject = (where: string, name: string, u: unknown): void => {
-  if (u !== undefined && (typeof u !== 'object' || u === null)) {
-    throw new TypeError(`${where}: ${name} must be an object, got ${describe(u)}`)
   }
 }
 
@@ -612,14 +595,9 @@ export const fromProcess = <A, E = unknown, X = unknown, M = unknown>(
     throw new TypeError(`${where}: expected a function (emit) => Effect, got ${describe(body)}`)
   }
   checkObject(where, 'options', options)
-  const mailbox = options?.mailbox
-  if (mailbox !== undefined && typeof (mailbox as { decode?: unknown }).decode !== 'function') {
-    throw new TypeError(`${where}: options.mailbox must be an io-ts codec, got ${describe(mailbox)}`)
-  }
+  const mailbox = checkMailbox(where, options?.mailbox)
   const name = options?.name
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new TypeError(`${where}: options.name must be a non-empty string, got ${describe(name)}`)
-  }
+  if (name !== undefined) checkOptionName(where, name)
   return new Observable<A>((subscriber) => {
     const emit = (value: A): Effect<never, void> =>
       prim(() => {

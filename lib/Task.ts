@@ -46,7 +46,7 @@ import * as Effect from './Effect.js'
 import * as Exit from './Exit.js'
 import type { Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
-import { checkMs, describe } from './internal/check.js'
+import { checkMs, checkProgram, describe } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -157,10 +157,6 @@ const exitWith = (
 ): Effect.Effect<Exit.Exiting, never> => Effect.fail(Exit.exiting(Exit.callExit(reason, call, args)))
 
 const notOwner: NotOwner = { _tag: 'NotOwner' }
-
-const checkProgram = (where: string, program: unknown): void => {
-  if (!Effect.isEffect(program)) throw new TypeError(`${where}: expected an Effect to run, got ${describe(program)}`)
-}
 
 const checkTask = (where: string, task: unknown): void => {
   const ok =

@@ -4,7 +4,9 @@
  *
  * @internal
  */
-import { PidImpl } from './pid.js'
+import type { Decoder } from 'io-ts'
+import { Op } from './op.js'
+import { PidImpl, RefImpl } from './pid.js'
 
 /** How a bad value is shown in an error message. */
 export const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
@@ -30,7 +32,53 @@ export const checkStartOptions = (where: string, options: unknown): void => {
     throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
   }
   const name = (options as { name?: unknown }).name
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
+  if (name !== undefined) checkOptionName(where, name)
+}
+
+/** `options.name`: a non-empty string. */
+export const checkOptionName = (where: string, name: unknown): void => {
+  if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError(`${where}: options.name must be a non-empty string, got ${describe(name)}`)
   }
+}
+
+/** A pid. */
+export const checkPid = (where: string, u: unknown): PidImpl => {
+  if (!(u instanceof PidImpl)) throw new TypeError(`${where}: expected a Pid, got ${describe(u)}`)
+  return u
+}
+
+/** Where a message can go: a pid, a registered name, or (when `aliasOk`) a reply alias. */
+export const checkDest = (where: string, u: unknown, aliasOk = true): void => {
+  if (!(u instanceof PidImpl) && !(typeof u === 'string' && u.length > 0) && !(aliasOk && u instanceof RefImpl)) {
+    throw new TypeError(
+      `${where}: expected a Pid${aliasOk ? ', an alias Ref' : ''} or a registered name (string), got ${describe(u)}`
+    )
+  }
+}
+
+/** A registered name: a non-empty string. */
+export const checkName = (where: string, u: unknown): void => {
+  if (typeof u !== 'string' || u.length === 0) throw new TypeError(`${where}: a name is a non-empty string, got ${describe(u)}`)
+}
+
+/** An Effect to run as a process. */
+export const checkProgram = (where: string, program: unknown): Op => {
+  if (!(program instanceof Op)) throw new TypeError(`${where}: expected an Effect to run, got ${describe(program)}`)
+  return program
+}
+
+/** `undefined` or an object (an options bag). */
+export const checkObject = (where: string, name: string, u: unknown): void => {
+  if (u !== undefined && (typeof u !== 'object' || u === null)) {
+    throw new TypeError(`${where}: ${name} must be an object, got ${describe(u)}`)
+  }
+}
+
+/** An optional mailbox codec (anything with `decode`). */
+export const checkMailbox = (where: string, mailbox: unknown): Decoder<unknown, unknown> | undefined => {
+  if (mailbox !== undefined && typeof (mailbox as { decode?: unknown }).decode !== 'function') {
+    throw new TypeError(`${where}: options.mailbox must be an io-ts codec, got ${describe(mailbox)}`)
+  }
+  return mailbox as Decoder<unknown, unknown> | undefined
 }

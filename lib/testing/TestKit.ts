@@ -38,7 +38,8 @@ import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
 import { EXITED, Fiber, RUNNABLE, WAITING } from '../internal/fiber.js'
 import type { BadArg, Host, NoProcess, SpawnOpts } from '../internal/host.js'
-import { Op } from '../internal/op.js'
+import { checkMailbox, checkPid, checkProgram } from '../internal/check.js'
+import type { Op } from '../internal/op.js'
 import { PidImpl, RefImpl } from '../internal/pid.js'
 import type { Pid, Ref } from '../Pid.js'
 import type { Dest, SpawnOptions } from '../Process.js'
@@ -411,10 +412,10 @@ const kitOf = (h: KitHost): Kit => ({
     h.settle()
   },
   signal(from, reason, options) {
-    if (!(from instanceof PidImpl)) throw new TypeError(`TestKit.signal: expected a Pid, got ${String(from)}`)
+    const sender = checkPid('TestKit.signal', from)
     if (!Ex.reason.is(reason)) throw new TypeError(`TestKit.signal: expected an exit reason, got ${String(reason)}`)
-    if (options?.link ?? h.linked.has(from)) h.linkSignal(from, reason)
-    else h.explicitSignal(from, reason)
+    if (options?.link ?? h.linked.has(sender)) h.linkSignal(sender, reason)
+    else h.explicitSignal(sender, reason)
     h.settle()
   },
   down(ref, reason) {
@@ -468,13 +469,10 @@ const kitOf = (h: KitHost): Kit => ({
  * @since 0.1.0
  */
 export const spawn = <E, A, M = unknown>(program: Effect<E, A>, options: KitOptions<M> = {}): Kit => {
-  if (!(program instanceof Op)) throw new TypeError(`TestKit.spawn: expected an Effect to run, got ${String(program)}`)
-  const mailbox = options.mailbox
-  if (mailbox !== undefined && typeof (mailbox as { decode?: unknown }).decode !== 'function') {
-    throw new TypeError('TestKit.spawn: options.mailbox must be an io-ts codec')
-  }
+  const p = checkProgram('TestKit.spawn', program)
+  const mailbox = checkMailbox('TestKit.spawn', options.mailbox)
   const world = new World()
-  const h = new KitHost(world, program, mailbox as Decoder<unknown, unknown> | undefined, options.maxSteps ?? 10_000_000, false)
+  const h = new KitHost(world, p, mailbox, options.maxSteps ?? 10_000_000, false)
   for (const name of options.names ?? []) world.names.set(name, new PidImpl(world.nextPid++, undefined))
   const kit = kitOf(h)
   kit.start()
