@@ -18,6 +18,7 @@ import type { Clock, Scheduler } from '../Scheduler.js'
 import { EXITED, Fiber, Relations, RUNNABLE } from './fiber.js'
 import type { BadArg, Host, NoProcess, SpawnOpts } from './host.js'
 import type { Op } from './op.js'
+import { exitMessage, exitSignal, linkSignal } from './signals.js'
 import type { Pid } from '../Pid.js'
 import { PidImpl, RefImpl } from './pid.js'
 
@@ -173,7 +174,7 @@ export class Kernel implements Host {
       // link signals first, then DOWN messages (as observed on Elixir)
       for (const l of r.links ?? []) {
         l.rel?.links?.delete(f)
-        this.linkSignal(l, pid, reason)
+        linkSignal(l, pid, reason)
       }
       for (const [ref, [watcher, target]] of r.watchers ?? []) {
         watcher.rel?.monitors?.delete(ref)
@@ -425,21 +426,10 @@ export class Kernel implements Host {
     watcher.deliver({ _tag: 'DOWN', ref, pid: target, reason })
   }
 
-  /** A linked process died with `reason`. */
-  private linkSignal(l: Fiber, from: PidImpl, reason: Reason): void {
-    if (!l.alive) return
-    if (l.trapExit) l.deliver(exitMessage(from, reason))
-    else if (reason._tag !== 'Normal') l.interrupt(reason, { _tag: 'Link', from: asPid(from) })
-  }
-
-  /** `Process.exit(pid, reason)` sent by `from`. */
+  /** `Process.exit(pid, reason)` sent by `from` (from outside any process when `undefined`). */
   exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void {
     const t = pid._fiber as Fiber | undefined
-    if (t === undefined || !t.alive) return
-    const cause: Cause = { _tag: 'Signal', from: asPid(from?.pid ?? pid) }
-    if (reason._tag === 'Kill') t.interrupt(Ex.killed, cause)
-    else if (t.trapExit) t.deliver(exitMessage(from?.pid ?? pid, reason))
-    else if (reason._tag !== 'Normal' || t === from) t.interrupt(reason, cause)
+    if (t !== undefined) exitSignal(t, from?.pid ?? pid, reason, t === from)
   }
 
   isAlive(pid: PidImpl): boolean {
@@ -481,6 +471,5 @@ interface SendTimer {
   readonly handle: unknown
 }
 
-const exitMessage = (from: PidImpl, reason: Reason): Ex.ExitMessage => ({ _tag: 'EXIT', from: from as never, reason })
 
 const badArg = (message: string): BadArg => ({ _tag: 'BadArg', message })

@@ -40,6 +40,7 @@ import { EXITED, Fiber, RUNNABLE, WAITING } from '../internal/fiber.js'
 import type { BadArg, Host, NoProcess, SpawnOpts } from '../internal/host.js'
 import { checkMailbox, checkPid, checkProgram } from '../internal/check.js'
 import type { Op } from '../internal/op.js'
+import { exitSignal, linkSignal } from '../internal/signals.js'
 import { PidImpl, RefImpl } from '../internal/pid.js'
 import type { Pid, Ref } from '../Pid.js'
 import type { Dest, SpawnOptions } from '../Process.js'
@@ -337,21 +338,13 @@ class KitHost implements Host {
 
   /** `Process.exit(self, reason)` or a test's `signal` as an explicit exit. */
   explicitSignal(from: PidImpl, reason: Reason): void {
-    const f = this.fiber
-    if (!f.alive) return
-    const cause: Ex.Cause = { _tag: 'Signal', from: from as unknown as Pid<unknown> }
-    if (reason._tag === 'Kill') f.interrupt(Ex.killed, cause)
-    else if (f.trapExit) f.deliver({ _tag: 'EXIT', from, reason })
-    else if (reason._tag !== 'Normal' || from === f.pid) f.interrupt(reason, cause)
+    exitSignal(this.fiber, from, reason, from === this.fiber.pid)
   }
 
   /** A linked process died with `reason`. */
   linkSignal(from: PidImpl, reason: Reason): void {
-    const f = this.fiber
     this.linked.delete(from)
-    if (!f.alive) return
-    if (f.trapExit) f.deliver({ _tag: 'EXIT', from, reason })
-    else if (reason._tag !== 'Normal') f.interrupt(reason, { _tag: 'Link', from: from as unknown as Pid<unknown> })
+    linkSignal(this.fiber, from, reason)
   }
 
   isAlive(pid: PidImpl): boolean {
