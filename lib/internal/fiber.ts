@@ -520,22 +520,21 @@ export class Fiber {
 
   /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
   findFirst(pred: (m: unknown) => boolean): unknown {
-    const m = this.mbox
-    if (m !== undefined) for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE && pred(m[i])) return m[i]
-    return undefined
+    const i = this.indexOf(pred)
+    return i < 0 ? undefined : (this.mbox as Array<unknown>)[i]
   }
 
   /** Removes the first waiting message `pred` accepts; `true` if one was removed. */
   removeFirst(pred: (m: unknown) => boolean): boolean {
+    const i = this.indexOf(pred)
+    if (i >= 0) this.take(i)
+    return i >= 0
+  }
+
+  private indexOf(pred: (m: unknown) => boolean): number {
     const m = this.mbox
-    if (m === undefined) return false
-    for (let i = this.mhead; i < this.mtail; i++) {
-      if (m[i] !== HOLE && pred(m[i])) {
-        this.take(i)
-        return true
-      }
-    }
-    return false
+    if (m !== undefined) for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE && pred(m[i])) return i
+    return -1
   }
 
   /** Evaluates a RECEIVE: the handler's instruction for the first matching message, the `after` handler, or `undefined` to wait. */

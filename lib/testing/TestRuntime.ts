@@ -153,8 +153,6 @@ export interface ExploreOptions<E, A> {
 // the runtime
 // -------------------------------------------------------------------------------------
 
-class Deadlock extends Error {}
-
 /** A clock that is an RxJS scheduler's: its time, its actions as timers. */
 const schedulerClock = (rx: SchedulerLike): Clock => ({
   now: () => rx.now(),
@@ -228,7 +226,7 @@ class Driver {
       if (done()) return 'done'
       if (this.clock.fireNext()) continue
       for (const f of this.kernel.procs.values()) if ((f as Fiber).waitingAsync) return 'async'
-      throw new Deadlock(`deadlock: every process is blocked and no timer is set. Live: ${describeProcs(this.kernel)}`)
+      throw new Error(`deadlock: every process is blocked and no timer is set. Live: ${describeProcs(this.kernel)}`)
     }
   }
 
