@@ -46,8 +46,11 @@ const root = dirname(here)
  * `npm run bench` builds first: the workloads then run against dist/ (the JavaScript users run),
  * not the TypeScript sources as tsx transpiles them (about 20% slower in pingpong).
  */
-const useDist: ReadonlyArray<string> = existsSync(join(root, 'dist', 'index.js')) ? ['--import', './bench/use-dist.mjs'] : []
-if (useDist.length === 0) console.error('bench: dist/ is not built, measuring the sources through tsx (npm run build first)')
+const useDist: ReadonlyArray<string> = existsSync(join(root, 'dist', 'index.js'))
+  ? ['--import', './bench/use-dist.mjs']
+  : []
+if (useDist.length === 0)
+  console.error('bench: dist/ is not built, measuring the sources through tsx (npm run build first)')
 
 /** A failed run: how it ended and what it printed on stderr. */
 interface Failure {
@@ -60,7 +63,15 @@ interface Failure {
 /** Runs one workload once in a fresh Node process; resolves with its result line, or rejects with why not. */
 const runOnce = (workload: string, which: Impl, timeoutMs: number): Promise<Result> =>
   new Promise((resolve, reject) => {
-    const args = ['--expose-gc', '--import', 'tsx', ...useDist, join(here, 'workloads', `${workload}.ts`), '--impl', which]
+    const args = [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      ...useDist,
+      join(here, 'workloads', `${workload}.ts`),
+      '--impl',
+      which
+    ]
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''

@@ -137,7 +137,11 @@ export const main = (): TestingKitResult => {
   console.log('== a session, driven by hand')
   const kit = TestKit.spawn(session(owner), { mailbox: Ping })
   expectEqual('it waits for a ping', kit.status, 'waiting')
-  expectEqual('it monitors its owner', kit.monitors().map((m) => m.target === owner), [true])
+  expectEqual(
+    'it monitors its owner',
+    kit.monitors().map((m) => m.target === owner),
+    [true]
+  )
   const [audit] = kit.spawned()
   if (audit === undefined) throw new Error('the session spawned no audit child')
   expectEqual(
@@ -147,8 +151,16 @@ export const main = (): TestingKitResult => {
   )
 
   kit.send({ _tag: 'Ping', from: client, n: 1 })
-  const toClient = () => kit.sent().filter((s) => s.to === client).map((s) => s.message)
-  const toAudit = () => kit.sent().filter((s) => s.to === audit.pid).map((s) => s.message)
+  const toClient = () =>
+    kit
+      .sent()
+      .filter((s) => s.to === client)
+      .map((s) => s.message)
+  const toAudit = () =>
+    kit
+      .sent()
+      .filter((s) => s.to === audit.pid)
+      .map((s) => s.message)
   expectEqual('a ping is answered with a pong (recorded, not delivered)', toClient(), [{ _tag: 'Pong', n: 1 }])
   expectEqual('and reported to the audit log', toAudit(), [{ _tag: 'Seen', n: 1 }])
 

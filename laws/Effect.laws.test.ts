@@ -137,7 +137,13 @@ describe('Apply', () => {
   it('associative composition: ap(ap(map(fbc, bc => ab => bc ∘ ab), fab), fa) ≡ ap(fbc, ap(fab, fa))', async () => {
     await checkLaw(
       fc.asyncProperty(arbFnProgram, arbFnProgram, arbProgram, async (fbc, fab, fa) => {
-        const left = ap(ap(map(fbc, (bc) => (ab: (a: number) => number) => compose(bc, ab)), fab), fa)
+        const left = ap(
+          ap(
+            map(fbc, (bc) => (ab: (a: number) => number) => compose(bc, ab)),
+            fab
+          ),
+          fa
+        )
         await expectEquivalent(left, ap(fbc, ap(fab, fa)))
       })
     )
@@ -187,7 +193,10 @@ describe('Chain', () => {
   it('associativity: chain(chain(fa, f), g) ≡ chain(fa, a => chain(f(a), g))', async () => {
     await checkLaw(
       fc.asyncProperty(arbProgram, arbArrow, arbArrow, async (fa, f, g) => {
-        await expectEquivalent(chain(chain(fa, f), g), chain(fa, (a) => chain(f(a), g)))
+        await expectEquivalent(
+          chain(chain(fa, f), g),
+          chain(fa, (a) => chain(f(a), g))
+        )
       })
     )
   })
@@ -195,7 +204,10 @@ describe('Chain', () => {
   it('ap agrees with chain and map: ap(fab, fa) ≡ chain(fab, f => map(fa, f))', async () => {
     await checkLaw(
       fc.asyncProperty(arbFnProgram, arbProgram, async (fab, fa) => {
-        await expectEquivalent(ap(fab, fa), chain(fab, (f) => map(fa, f)))
+        await expectEquivalent(
+          ap(fab, fa),
+          chain(fab, (f) => map(fa, f))
+        )
       })
     )
   })
@@ -213,7 +225,10 @@ describe('Monad', () => {
   it('right identity: chain(fa, of) ≡ fa', async () => {
     await checkLaw(
       fc.asyncProperty(arbProgram, async (fa) => {
-        await expectEquivalent(Effect.Monad.chain(fa, (a) => Effect.Monad.of<string, number>(a)), fa)
+        await expectEquivalent(
+          Effect.Monad.chain(fa, (a) => Effect.Monad.of<string, number>(a)),
+          fa
+        )
       })
     )
   })
@@ -221,7 +236,10 @@ describe('Monad', () => {
   it('map agrees with chain and of: map(fa, f) ≡ chain(fa, a => of(f(a)))', async () => {
     await checkLaw(
       fc.asyncProperty(arbProgram, arbFn, async (fa, f) => {
-        await expectEquivalent(Effect.Monad.map(fa, f), chain(fa, (a) => of<string, number>(f(a))))
+        await expectEquivalent(
+          Effect.Monad.map(fa, f),
+          chain(fa, (a) => of<string, number>(f(a)))
+        )
       })
     )
   })
@@ -287,7 +305,10 @@ describe('MonadThrow', () => {
   it('catch identity: catchAll(fa, throwError) ≡ fa', async () => {
     await checkLaw(
       fc.asyncProperty(arbProgram, async (fa) => {
-        await expectEquivalent(Effect.catchAll(fa, (e) => throwError<string, number>(e)), fa)
+        await expectEquivalent(
+          Effect.catchAll(fa, (e) => throwError<string, number>(e)),
+          fa
+        )
       })
     )
   })
@@ -306,7 +327,10 @@ describe('MonadThrow', () => {
   it('mapError agrees with catchAll: mapError(fa, f) ≡ catchAll(fa, e => throwError(f(e)))', async () => {
     await checkLaw(
       fc.asyncProperty(arbProgram, arbErrFn, async (fa, f) => {
-        await expectEquivalent(Effect.mapError(fa, f), Effect.catchAll(fa, (e) => throwError<string, number>(f(e))))
+        await expectEquivalent(
+          Effect.mapError(fa, f),
+          Effect.catchAll(fa, (e) => throwError<string, number>(f(e)))
+        )
       })
     )
   })
@@ -454,10 +478,22 @@ describe('constructors', () => {
   it('sync(() => a) ≡ of(a), suspend(() => fa) ≡ fa, and yieldNow is a unit', async () => {
     await checkLaw(
       fc.asyncProperty(smallInt, arbProgram, async (a, fa) => {
-        await expectEquivalent(Effect.sync(() => a), of(a))
-        await expectEquivalent(Effect.suspend(() => fa), fa)
-        await expectEquivalent(chain(Effect.yieldNow, () => fa), fa)
-        await expectEquivalent(chain(fa, (x) => Effect.as(Effect.yieldNow, x)), fa)
+        await expectEquivalent(
+          Effect.sync(() => a),
+          of(a)
+        )
+        await expectEquivalent(
+          Effect.suspend(() => fa),
+          fa
+        )
+        await expectEquivalent(
+          chain(Effect.yieldNow, () => fa),
+          fa
+        )
+        await expectEquivalent(
+          chain(fa, (x) => Effect.as(Effect.yieldNow, x)),
+          fa
+        )
       })
     )
   })

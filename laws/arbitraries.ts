@@ -112,22 +112,19 @@ export const arbErrFn: fc.Arbitrary<(e: string) => string> = func<[string], stri
 export const receiveSelf = (value: number, noise: boolean): Program =>
   pipe(
     Process.self,
-    Effect.flatMap(
-      (me): Effect.Effect<Process.NoProcess, void> =>
-        pipe(
-          noise ? Process.send(me, 'noise') : Effect.unit,
-          Effect.flatMap(() => Process.send(me, value))
-        )
+    Effect.flatMap((me): Effect.Effect<Process.NoProcess, void> =>
+      pipe(
+        noise ? Process.send(me, 'noise') : Effect.unit,
+        Effect.flatMap(() => Process.send(me, value))
+      )
     ),
     Effect.mapError((e) => e._tag),
     Effect.flatMap(() => Process.receive(t.number))
   )
 
-const thrower =
-  (defect: string) =>
-  (): number => {
-    throw defect
-  }
+const thrower = (defect: string) => (): number => {
+  throw defect
+}
 
 /** Interprets a syntax tree as an `Effect` (a fresh one each time). */
 export const build = (node: Node): Program => {
@@ -165,7 +162,10 @@ export const build = (node: Node): Program => {
     case 'MapError':
       return Effect.mapError(build(node.self), node.f)
     case 'Either':
-      return Effect.map(Effect.either(build(node.self)), E.match(node.onLeft, (a) => a))
+      return Effect.map(
+        Effect.either(build(node.self)),
+        E.match(node.onLeft, (a) => a)
+      )
     case 'Ensuring':
       // the finalizer never dies (see `nodeAt`), and `either` makes its error type `never`
       return Effect.ensuring(build(node.self), Effect.either(build(node.finalizer)))

@@ -18,8 +18,7 @@ export const checkLaw = <Ts>(property: fc.IAsyncProperty<Ts>): Promise<void> =>
   fc.assert(property, { numRuns: NUM_RUNS })
 
 /** Runs `program` as a process on a fresh runtime and resolves with its exit reason. */
-export const runExit = <E, A>(program: Effect.Effect<E, A>): Promise<Exit.Reason<E, A>> =>
-  Runtime.make().run(program)
+export const runExit = <E, A>(program: Effect.Effect<E, A>): Promise<Exit.Reason<E, A>> => Runtime.make().run(program)
 
 /**
  * Asserts `left ≡ right`: both run (side by side, on one fresh runtime) to

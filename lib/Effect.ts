@@ -405,10 +405,8 @@ export const asUnit = <E, A>(self: Effect<E, A>): Effect<E, void> => as(self, un
 export const flatMap: {
   <A, E2, B>(f: (a: A) => Effect<E2, B>): <E1>(self: Effect<E1, A>) => Effect<E1 | E2, B>
   <E1, A, E2, B>(self: Effect<E1, A>, f: (a: A) => Effect<E2, B>): Effect<E1 | E2, B>
-} = dual(
-  2,
-  <E1, A, E2, B>(self: Effect<E1, A>, f: (a: A) => Effect<E2, B>): Effect<E1 | E2, B> =>
-    fromOp(new Op(op.FLATMAP, self, f))
+} = dual(2, <E1, A, E2, B>(self: Effect<E1, A>, f: (a: A) => Effect<E2, B>): Effect<E1 | E2, B> =>
+  fromOp(new Op(op.FLATMAP, self, f))
 )
 
 /**
@@ -471,10 +469,8 @@ const idEffect = <E, A>(x: Effect<E, A>): Effect<E, A> => x
 export const tap: {
   <A, E2, X>(f: (a: A) => Effect<E2, X>): <E1>(self: Effect<E1, A>) => Effect<E1 | E2, A>
   <E1, A, E2, X>(self: Effect<E1, A>, f: (a: A) => Effect<E2, X>): Effect<E1 | E2, A>
-} = dual(
-  2,
-  <E1, A, E2, X>(self: Effect<E1, A>, f: (a: A) => Effect<E2, X>): Effect<E1 | E2, A> =>
-    flatMap(self, (a) => as(f(a), a))
+} = dual(2, <E1, A, E2, X>(self: Effect<E1, A>, f: (a: A) => Effect<E2, X>): Effect<E1 | E2, A> =>
+  flatMap(self, (a) => as(f(a), a))
 )
 
 /**
@@ -490,10 +486,8 @@ export const tap: {
 export const mapError: {
   <E, E2>(f: (e: E) => E2): <A>(self: Effect<E, A>) => Effect<E2, A>
   <E, A, E2>(self: Effect<E, A>, f: (e: E) => E2): Effect<E2, A>
-} = dual(
-  2,
-  <E, A, E2>(self: Effect<E, A>, f: (e: E) => E2): Effect<E2, A> =>
-    fromOp(new Op(op.FOLD, self, (e: E) => new Op(op.FAIL, f(e)), undefined))
+} = dual(2, <E, A, E2>(self: Effect<E, A>, f: (e: E) => E2): Effect<E2, A> =>
+  fromOp(new Op(op.FOLD, self, (e: E) => new Op(op.FAIL, f(e)), undefined))
 )
 
 /**
@@ -509,9 +503,8 @@ export const mapError: {
 export const mapBoth: {
   <E, E2, A, B>(f: (e: E) => E2, g: (a: A) => B): (self: Effect<E, A>) => Effect<E2, B>
   <E, A, E2, B>(self: Effect<E, A>, f: (e: E) => E2, g: (a: A) => B): Effect<E2, B>
-} = dual(
-  3,
-  <E, A, E2, B>(self: Effect<E, A>, f: (e: E) => E2, g: (a: A) => B): Effect<E2, B> => map(mapError(self, f), g)
+} = dual(3, <E, A, E2, B>(self: Effect<E, A>, f: (e: E) => E2, g: (a: A) => B): Effect<E2, B> =>
+  map(mapError(self, f), g)
 )
 
 /**
@@ -529,10 +522,8 @@ export const mapBoth: {
 export const catchAll: {
   <E, E2, B>(f: (e: E) => Effect<E2, B>): <A>(self: Effect<E, A>) => Effect<E2, A | B>
   <E, A, E2, B>(self: Effect<E, A>, f: (e: E) => Effect<E2, B>): Effect<E2, A | B>
-} = dual(
-  2,
-  <E, A, E2, B>(self: Effect<E, A>, f: (e: E) => Effect<E2, B>): Effect<E2, A | B> =>
-    fromOp(new Op(op.FOLD, self, f, undefined))
+} = dual(2, <E, A, E2, B>(self: Effect<E, A>, f: (e: E) => Effect<E2, B>): Effect<E2, A | B> =>
+  fromOp(new Op(op.FOLD, self, f, undefined))
 )
 
 /**
@@ -560,17 +551,15 @@ export const orElse: typeof catchAll = catchAll
 export const match: {
   <E, A, B, C>(onFailure: (e: E) => B, onSuccess: (a: A) => C): (self: Effect<E, A>) => Effect<never, B | C>
   <E, A, B, C>(self: Effect<E, A>, onFailure: (e: E) => B, onSuccess: (a: A) => C): Effect<never, B | C>
-} = dual(
-  3,
-  <E, A, B, C>(self: Effect<E, A>, onFailure: (e: E) => B, onSuccess: (a: A) => C): Effect<never, B | C> =>
-    fromOp(
-      new Op(
-        op.FOLD,
-        self,
-        (e: E) => new Op(op.SUCCEED, onFailure(e)),
-        (a: A) => new Op(op.SUCCEED, onSuccess(a))
-      )
+} = dual(3, <E, A, B, C>(self: Effect<E, A>, onFailure: (e: E) => B, onSuccess: (a: A) => C): Effect<never, B | C> =>
+  fromOp(
+    new Op(
+      op.FOLD,
+      self,
+      (e: E) => new Op(op.SUCCEED, onFailure(e)),
+      (a: A) => new Op(op.SUCCEED, onSuccess(a))
     )
+  )
 )
 
 /**
@@ -630,10 +619,7 @@ export const either = <E, A>(self: Effect<E, A>): Effect<never, Either<E, A>> =>
 export const ensuring: {
   <X>(finalizer: Effect<never, X>): <E, A>(self: Effect<E, A>) => Effect<E, A>
   <E, A, X>(self: Effect<E, A>, finalizer: Effect<never, X>): Effect<E, A>
-} = dual(
-  2,
-  <E, A, X>(self: Effect<E, A>, finalizer: Effect<never, X>): Effect<E, A> => onExit(self, () => finalizer)
-)
+} = dual(2, <E, A, X>(self: Effect<E, A>, finalizer: Effect<never, X>): Effect<E, A> => onExit(self, () => finalizer))
 
 /**
  * Like `ensuring`, and the finalizer sees how `self` ended: `Normal` with the
@@ -649,10 +635,8 @@ export const ensuring: {
 export const onExit: {
   <X>(f: (reason: Reason) => Effect<never, X>): <E, A>(self: Effect<E, A>) => Effect<E, A>
   <E, A, X>(self: Effect<E, A>, f: (reason: Reason) => Effect<never, X>): Effect<E, A>
-} = dual(
-  2,
-  <E, A, X>(self: Effect<E, A>, f: (reason: Reason) => Effect<never, X>): Effect<E, A> =>
-    fromOp(new Op(op.ENSURE, self, f))
+} = dual(2, <E, A, X>(self: Effect<E, A>, f: (reason: Reason) => Effect<never, X>): Effect<E, A> =>
+  fromOp(new Op(op.ENSURE, self, f))
 )
 
 /**
@@ -948,9 +932,8 @@ export const Do: Effect<never, {}> = /*#__PURE__*/ of({})
  * @category do notation
  * @since 0.1.0
  */
-export const bindTo: <N extends string>(
-  name: N
-) => <E, A>(self: Effect<E, A>) => Effect<E, { readonly [K in N]: A }> = /*#__PURE__*/ bindTo_(Functor)
+export const bindTo: <N extends string>(name: N) => <E, A>(self: Effect<E, A>) => Effect<E, { readonly [K in N]: A }> =
+  /*#__PURE__*/ bindTo_(Functor)
 
 const let_: <N extends string, A, B>(
   name: Exclude<N, keyof A>,
@@ -987,11 +970,8 @@ export {
 export const bind: <N extends string, A, E2, B>(
   name: Exclude<N, keyof A>,
   f: (a: A) => Effect<E2, B>
-) => <E1>(
-  self: Effect<E1, A>
-) => Effect<E1 | E2, { readonly [K in keyof A | N]: K extends keyof A ? A[K] : B }> = /*#__PURE__*/ bind_(
-  Chain
-) as never
+) => <E1>(self: Effect<E1, A>) => Effect<E1 | E2, { readonly [K in keyof A | N]: K extends keyof A ? A[K] : B }> =
+  /*#__PURE__*/ bind_(Chain) as never
 
 /**
  * Adds a field from an independent program. Error types widen.
@@ -1007,11 +987,8 @@ export const bind: <N extends string, A, E2, B>(
 export const apS: <N extends string, A, E2, B>(
   name: Exclude<N, keyof A>,
   fb: Effect<E2, B>
-) => <E1>(
-  self: Effect<E1, A>
-) => Effect<E1 | E2, { readonly [K in keyof A | N]: K extends keyof A ? A[K] : B }> = /*#__PURE__*/ apS_(
-  Apply
-) as never
+) => <E1>(self: Effect<E1, A>) => Effect<E1 | E2, { readonly [K in keyof A | N]: K extends keyof A ? A[K] : B }> =
+  /*#__PURE__*/ apS_(Apply) as never
 
 // -------------------------------------------------------------------------------------
 // traversals

@@ -42,16 +42,7 @@ import { pid, ref, type Pid, type Ref } from './Pid.js'
  * @since 0.1.0
  */
 export type Reason<E = unknown, A = unknown> =
-  | Normal<A>
-  | Shutdown
-  | Kill
-  | Killed
-  | NoProc
-  | Timeout
-  | Failure<E>
-  | Defect
-  | Custom
-  | CallExit
+  Normal<A> | Shutdown | Kill | Killed | NoProc | Timeout | Failure<E> | Defect | Custom | CallExit
 
 /** @category model @since 0.1.0 */
 export interface Normal<A = unknown> {

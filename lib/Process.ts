@@ -130,7 +130,12 @@ type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 const prim = <A>(f: Prim, a?: unknown, b?: unknown): Effect<never, A> => fromOp(new Op(op.PRIM, f, a, b))
 const syscall = <E, A>(f: Syscall, a?: unknown, b?: unknown): Effect<E, A> => fromOp(new Op(op.SYSCALL, f, a, b))
 
-const spawnOpts = (where: string, options: SpawnOptions<unknown> | undefined, link: boolean, monitor: boolean): SpawnOpts => {
+const spawnOpts = (
+  where: string,
+  options: SpawnOptions<unknown> | undefined,
+  link: boolean,
+  monitor: boolean
+): SpawnOpts => {
   checkObject(where, 'options', options)
   const mailbox = checkMailbox(where, options?.mailbox)
   return mailbox === undefined ? { link, monitor } : { mailbox, link, monitor }
@@ -340,7 +345,10 @@ export const sleep: (ms: number) => Effect<never, void> = sleep_
  * @since 0.1.0
  */
 export const link = (pid: Pid<unknown>): Effect<NoProcess, void> =>
-  syscall((f, p) => (f.host.link(f, p as PidImpl) === undefined ? UNIT : noProcess(p as Pid)), checkPid('Process.link', pid))
+  syscall(
+    (f, p) => (f.host.link(f, p as PidImpl) === undefined ? UNIT : noProcess(p as Pid)),
+    checkPid('Process.link', pid)
+  )
 
 /**
  * Removes the link between the caller and `pid`, if any.
@@ -377,7 +385,10 @@ export const monitor = (target: Pid<unknown> | string): Effect<never, Ref> => {
 const isDownOf =
   (ref: unknown) =>
   (m: unknown): boolean =>
-    typeof m === 'object' && m !== null && (m as { _tag?: unknown })._tag === 'DOWN' && (m as { ref?: unknown }).ref === ref
+    typeof m === 'object' &&
+    m !== null &&
+    (m as { _tag?: unknown })._tag === 'DOWN' &&
+    (m as { ref?: unknown }).ref === ref
 
 /**
  * Removes a monitor; succeeds with whether it was still active. With
@@ -439,7 +450,8 @@ export const sendAfter = <M>(dest: Dest<M>, message: NoInfer<M>, ms: number): Ef
  * @since 0.1.0
  */
 export const cancelTimer = (ref: Ref): Effect<never, Option<number>> => {
-  if (!(ref instanceof RefImpl)) throw new TypeError(`Process.cancelTimer: expected a Ref from sendAfter, got ${describe(ref)}`)
+  if (!(ref instanceof RefImpl))
+    throw new TypeError(`Process.cancelTimer: expected a Ref from sendAfter, got ${describe(ref)}`)
   return prim((f, r) => O.fromNullable(f.host.cancelTimer(f, r as RefImpl)), ref)
 }
 
@@ -570,7 +582,11 @@ const fromBadArg = (e: { readonly _tag: 'BadArg'; readonly message: string } | u
  */
 export const register = (name: string, pid: Pid<unknown>): Effect<BadArg, void> => {
   checkName('Process.register', name)
-  return syscall((f, n, p) => fromBadArg(f.host.register(n as string, p as PidImpl)), name, checkPid('Process.register', pid))
+  return syscall(
+    (f, n, p) => fromBadArg(f.host.register(n as string, p as PidImpl)),
+    name,
+    checkPid('Process.register', pid)
+  )
 }
 
 /**
@@ -632,4 +648,3 @@ export const pid: typeof P.pid = P.pid
  * @since 0.1.0
  */
 export const ref: typeof P.ref = P.ref
-

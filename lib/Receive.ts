@@ -88,7 +88,8 @@ const isDecoder = (u: unknown): u is Decoder<unknown, unknown> =>
  */
 export const on = <M, E, A>(codec: Decoder<unknown, M>, handler: (message: M) => Effect<E, A>): Clause<E, A> => {
   if (!isDecoder(codec)) throw new TypeError(`Process.on: expected an io-ts codec (with decode), got ${String(codec)}`)
-  if (typeof handler !== 'function') throw new TypeError(`Process.on: the handler must be a function, got ${typeof handler}`)
+  if (typeof handler !== 'function')
+    throw new TypeError(`Process.on: the handler must be a function, got ${typeof handler}`)
   return new OnClause(codec, handler as unknown as (m: unknown) => Op) as unknown as Clause<E, A>
 }
 
@@ -105,7 +106,8 @@ export const on = <M, E, A>(codec: Decoder<unknown, M>, handler: (message: M) =>
  */
 export const after = <E, A>(ms: number, handler: () => Effect<E, A>): Clause<E, A> => {
   checkMs('Process.after', ms)
-  if (typeof handler !== 'function') throw new TypeError(`Process.after: the handler must be a function, got ${typeof handler}`)
+  if (typeof handler !== 'function')
+    throw new TypeError(`Process.after: the handler must be a function, got ${typeof handler}`)
   return new AfterClause(ms, handler as unknown as () => Op) as unknown as Clause<E, A>
 }
 
@@ -165,4 +167,3 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
   }
   return fromOp(new Op(op.RECEIVE, ons, afterClause))
 }
-

@@ -181,7 +181,9 @@ export const fromKernel = (kernel: Kernel): Runtime => {
     spawn: spawn as Runtime['spawn'],
     send(dest, message) {
       if (!(dest instanceof PidImpl) && !(dest instanceof RefImpl) && typeof dest !== 'string') {
-        throw new TypeError(`Runtime.send: expected a Pid, an alias Ref or a registered name (string), got ${describe(dest)}`)
+        throw new TypeError(
+          `Runtime.send: expected a Pid, an alias Ref or a registered name (string), got ${describe(dest)}`
+        )
       }
       if (kernel.send(undefined, dest, message) !== undefined) {
         throw new Error(`Runtime.send: no process is registered as ${JSON.stringify(dest)}`)
@@ -203,7 +205,15 @@ export const fromKernel = (kernel: Kernel): Runtime => {
 const info = (f: Fiber): ProcessInfo => ({
   pid: f.pid as unknown as Pid<unknown>,
   name: O.fromNullable(f.name),
-  status: !f.alive ? 'exiting' : f.status === RUNNABLE ? 'runnable' : f.status === RUNNING ? 'running' : f.status === WAITING ? 'waiting' : 'exiting',
+  status: !f.alive
+    ? 'exiting'
+    : f.status === RUNNABLE
+      ? 'runnable'
+      : f.status === RUNNING
+        ? 'running'
+        : f.status === WAITING
+          ? 'waiting'
+          : 'exiting',
   mailbox: f.mailboxSize,
   links: [...(f.rel?.links ?? [])].map((l) => l.pid as unknown as Pid<unknown>),
   monitors: [...(f.rel?.monitors?.values() ?? [])].map(([, target]) => target as unknown as Pid<unknown> | string),
@@ -222,15 +232,22 @@ const info = (f: Fiber): ProcessInfo => ({
  * @since 0.1.0
  */
 export const make = (options: Options = {}): Runtime => {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Runtime.make: options must be an object, got ${describe(options)}`)
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`Runtime.make: options must be an object, got ${describe(options)}`)
   const budget = options.budget ?? 2000
-  if (!Number.isInteger(budget) || budget < 1) throw new TypeError(`Runtime.make: budget must be an integer >= 1, got ${String(budget)}`)
+  if (!Number.isInteger(budget) || budget < 1)
+    throw new TypeError(`Runtime.make: budget must be an integer >= 1, got ${String(budget)}`)
   const hasMethods = (u: unknown, names: ReadonlyArray<string>): boolean =>
     typeof u === 'object' && u !== null && names.every((n) => typeof (u as Record<string, unknown>)[n] === 'function')
   if (options.clock !== undefined && !hasMethods(options.clock, ['now', 'setTimer', 'clearTimer'])) {
-    throw new TypeError(`Runtime.make: clock must have now, setTimer and clearTimer methods, got ${describe(options.clock)}`)
+    throw new TypeError(
+      `Runtime.make: clock must have now, setTimer and clearTimer methods, got ${describe(options.clock)}`
+    )
   }
-  if (options.scheduler !== undefined && !hasMethods(options.scheduler, ['push', 'pop', 'isEmpty', 'budget', 'request'])) {
+  if (
+    options.scheduler !== undefined &&
+    !hasMethods(options.scheduler, ['push', 'pop', 'isEmpty', 'budget', 'request'])
+  ) {
     throw new TypeError(
       `Runtime.make: scheduler must have push, pop, isEmpty, budget and request methods, got ${describe(options.scheduler)}`
     )
@@ -272,4 +289,3 @@ export const getDefault = (): Runtime => (defaultRuntime ??= make())
  * @since 0.1.0
  */
 export const run = <E, A>(program: Effect<E, A>): Promise<Reason<E, A>> => getDefault().run(program)
-

@@ -462,7 +462,7 @@ export const links$ = (rt: Runtime, pid: Pid<unknown>): Observable<LinkEvent> =>
 const chainOf = (pid: PidImpl): Chain | undefined => {
   const steps: Array<Step> = []
   const seen = new Set<PidImpl>()
-  for (let p: PidImpl | undefined = pid; p !== undefined && !seen.has(p); ) {
+  for (let p: PidImpl | undefined = pid; p !== undefined && !seen.has(p);) {
     seen.add(p)
     const done = p._exit as { readonly reason: Reason; readonly cause: Cause } | undefined
     if (done === undefined) return steps.length === 0 ? undefined : steps

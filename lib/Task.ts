@@ -170,9 +170,8 @@ const checkTask = (where: string, task: unknown): void => {
 }
 
 const ownerOnly = <E, A>(task: Task<unknown, unknown>, then: Effect.Effect<E, A>): Effect.Effect<E | NotOwner, A> =>
-  Effect.flatMap(
-    Process.self,
-    (me): Effect.Effect<E | NotOwner, A> => (me === task.owner ? then : Effect.fail(notOwner))
+  Effect.flatMap(Process.self, (me): Effect.Effect<E | NotOwner, A> =>
+    me === task.owner ? then : Effect.fail(notOwner)
   )
 
 /** The task process: waits for the owner's go (the monitor ref and reply alias), runs, replies. */

@@ -64,7 +64,13 @@ describe('Effect', () => {
 
   it('timeout gives none and runs the finalizers of the timed-out region', async () => {
     const log: Array<string> = []
-    const p = Effect.timeout(Effect.ensuring(Effect.sleep(10_000), Effect.sync(() => log.push('fin'))), 5)
+    const p = Effect.timeout(
+      Effect.ensuring(
+        Effect.sleep(10_000),
+        Effect.sync(() => log.push('fin'))
+      ),
+      5
+    )
     expect(await run(p)).toEqual(Exit.returned(O.none))
     expect(log).toEqual(['fin'])
     expect(await run(Effect.timeout(Effect.succeed(1), 5))).toEqual(Exit.returned(O.some(1)))

@@ -124,7 +124,13 @@ describe('npx tsx examples/showcase.ts (npm start)', () => {
     expect(child.status).toBe(0)
     const all = child.stdout.split('\n')
     // the first three sections (the later ones print some of the same lines)
-    const out = [...all.slice(0, all.findIndex((l) => l.startsWith('== 4.'))), all[all.length - 2] ?? '']
+    const out = [
+      ...all.slice(
+        0,
+        all.findIndex((l) => l.startsWith('== 4.'))
+      ),
+      all[all.length - 2] ?? ''
+    ]
     expect(all.some((l) => l.startsWith('== 5. A supervision tree surviving injected crashes'))).toBe(true)
     expect(all).toContain('  restarted: pool/worker-2, counter')
     const keyLines = [

@@ -49,7 +49,11 @@ const blocks: ReadonlyArray<readonly [string, (probe: Probe) => Effect.Effect<un
   ['receive', () => Process.receive(Never), false],
   [
     'receive with after',
-    () => Process.receive(Process.on(Never, Effect.succeed), Process.after(60_000, () => Effect.unit)),
+    () =>
+      Process.receive(
+        Process.on(Never, Effect.succeed),
+        Process.after(60_000, () => Effect.unit)
+      ),
     false
   ],
   ['Effect.sleep', () => Effect.sleep(60_000), false],
@@ -279,12 +283,18 @@ describe('a finalizer that throws', () => {
     const withPid = <E, A>(p: Effect.Effect<E, A>) => Effect.flatMap(Process.self, (me) => (pids.push(me), p))
     const ok = await rt.run(
       withPid(
-        Effect.ensuring(Effect.ensuring(Effect.succeed(1), throwing(boom1)), Effect.sync(() => log.push('after ok')))
+        Effect.ensuring(
+          Effect.ensuring(Effect.succeed(1), throwing(boom1)),
+          Effect.sync(() => log.push('after ok'))
+        )
       )
     )
     const failed = await rt.run(
       withPid(
-        Effect.ensuring(Effect.ensuring(Effect.fail('x'), throwing(boom2)), Effect.sync(() => log.push('after fail')))
+        Effect.ensuring(
+          Effect.ensuring(Effect.fail('x'), throwing(boom2)),
+          Effect.sync(() => log.push('after fail'))
+        )
       )
     )
     expect(ok).toEqual(Exit.returned(1))

@@ -12,7 +12,6 @@ import { downOf, within, nothing, pingable, ping, onGo, runMain } from './suppor
 // helpers
 // -------------------------------------------------------------------------------------
 
-
 const SystemMessage = t.union([Exit.ExitSignal, Exit.Down])
 
 /** A process that has already exited (normally). */
@@ -152,13 +151,7 @@ describe('monitor', () => {
         return { reasons, exitMessage, reply }
       })
     )
-    expect(out.reasons).toEqual([
-      Exit.failure('crash'),
-      Exit.custom('boom'),
-      Exit.kill,
-      Exit.shutdown,
-      Exit.killed
-    ])
+    expect(out.reasons).toEqual([Exit.failure('crash'), Exit.custom('boom'), Exit.kill, Exit.shutdown, Exit.killed])
     expect(out.exitMessage).toEqual(O.none)
     expect(out.reply).toBe('pong')
   })

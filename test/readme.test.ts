@@ -60,7 +60,16 @@ describe('README', () => {
     })
     const r = await Runtime.make().run(main)
     expect(r).toEqual(
-      Exit.returned({ value: 42, results: [{ _tag: 'Right', right: 1 }, { _tag: 'Right', right: 4 }, { _tag: 'Right', right: 9 }], apples: 3, count: 1 })
+      Exit.returned({
+        value: 42,
+        results: [
+          { _tag: 'Right', right: 1 },
+          { _tag: 'Right', right: 4 },
+          { _tag: 'Right', right: 9 }
+        ],
+        apples: 3,
+        count: 1
+      })
     )
   })
 
@@ -68,6 +77,8 @@ describe('README', () => {
     const rt = TestRuntime.make({ seed: 42 })
     expect(rt.runSync(Effect.as(Effect.sleep(3_600_000), 'later'))).toEqual(Exit.returned('later'))
     expect(rt.now).toBe(3_600_000)
-    expect(O.isNone(TestRuntime.explore(Effect.succeed(1), { runs: 5, seed: 1, check: (_t, r) => Exit.isNormal(r) }))).toBe(true)
+    expect(
+      O.isNone(TestRuntime.explore(Effect.succeed(1), { runs: 5, seed: 1, check: (_t, r) => Exit.isNormal(r) }))
+    ).toBe(true)
   })
 })

@@ -565,6 +565,11 @@ describe('receive(codec) is one shared instruction', () => {
       const y = yield* Process.receive(Done)
       return [x, y].sort((u, v) => u.k - v.k)
     })
-    expect(await rt.run(program)).toEqual(Exit.returned([{ k: 1, sum: 3 }, { k: 2, sum: 30 }]))
+    expect(await rt.run(program)).toEqual(
+      Exit.returned([
+        { k: 1, sum: 3 },
+        { k: 2, sum: 30 }
+      ])
+    )
   })
 })

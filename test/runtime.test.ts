@@ -268,10 +268,9 @@ describe('fairness', () => {
     const Req = t.type({ from: Process.pid, n: t.number })
     const program = Effect.gen(function* () {
       const me = yield* Process.self
-      const echo = yield* Process.spawn(
-        Process.receive(Process.on(Req, (m) => Process.send(m.from, m.n + 1))),
-        { mailbox: Req }
-      )
+      const echo = yield* Process.spawn(Process.receive(Process.on(Req, (m) => Process.send(m.from, m.n + 1))), {
+        mailbox: Req
+      })
       yield* Process.send(echo, { from: me, n: 41 })
       return yield* Process.receive(t.number)
     })

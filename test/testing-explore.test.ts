@@ -274,8 +274,7 @@ describe('b. check-then-act on a registered name', () => {
 const Request = t.type({ _tag: t.literal('Request'), replyTo: Process.pid }, 'Request')
 const Answer = t.type({ _tag: t.literal('Answer'), value: t.number }, 'Answer')
 type Outcome =
-  | { readonly _tag: 'Answer'; readonly value: number }
-  | { readonly _tag: 'NoAnswer'; readonly reason: string }
+  { readonly _tag: 'Answer'; readonly value: number } | { readonly _tag: 'NoAnswer'; readonly reason: string }
 
 /** Answers one request, then crashes (say, while cleaning up). */
 const worker = Effect.gen(function* () {

@@ -226,7 +226,12 @@ describe('kit.signal', () => {
 
   it('finalizers run when a signal kills the process', () => {
     const log: Array<string> = []
-    const kit = TestKit.spawn(Effect.ensuring(waitForever, Effect.sync(() => log.push('cleaned up'))))
+    const kit = TestKit.spawn(
+      Effect.ensuring(
+        waitForever,
+        Effect.sync(() => log.push('cleaned up'))
+      )
+    )
     expect(log).toEqual([])
     kit.signal(fakePid(), Exit.shutdown)
     expect(log).toEqual(['cleaned up'])

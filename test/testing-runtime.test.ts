@@ -27,7 +27,7 @@ const exitOf = (kit: TestKit.Kit): Exit.Reason => {
  */
 const pump = (kits: ReadonlyArray<TestKit.Kit>): void => {
   const seen = new Map<TestKit.Kit, number>()
-  for (let moved = true; moved; ) {
+  for (let moved = true; moved;) {
     moved = false
     for (const from of kits) {
       const sent = from.sent()

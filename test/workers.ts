@@ -34,7 +34,11 @@ export const worker = (log: Array<string>, id: string, options: { readonly trap?
     return pid
   })
 
-export const spec = (log: Array<string>, id: string, more: Partial<Supervisor.ChildSpec> = {}): Supervisor.ChildSpec => ({
+export const spec = (
+  log: Array<string>,
+  id: string,
+  more: Partial<Supervisor.ChildSpec> = {}
+): Supervisor.ChildSpec => ({
   id,
   start: worker(log, id),
   ...more

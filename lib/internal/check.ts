@@ -59,7 +59,8 @@ export const checkDest = (where: string, u: unknown, aliasOk = true): void => {
 
 /** A registered name: a non-empty string. */
 export const checkName = (where: string, u: unknown): void => {
-  if (typeof u !== 'string' || u.length === 0) throw new TypeError(`${where}: a name is a non-empty string, got ${describe(u)}`)
+  if (typeof u !== 'string' || u.length === 0)
+    throw new TypeError(`${where}: a name is a non-empty string, got ${describe(u)}`)
 }
 
 /** An Effect to run as a process. */

@@ -403,7 +403,8 @@ export class Fiber {
 
   /** A whole-process interruption was accepted: the process is dying. */
   get exiting(): boolean {
-    return this.interruptCause !== undefined  }
+    return this.interruptCause !== undefined
+  }
 
   /** An exit signal kills this process with `reason`: its finalizers run, then it exits. */
   interrupt(reason: Reason, cause: Cause): void {
@@ -449,9 +450,7 @@ export class Fiber {
   // -------------------------------------------------------------------------------------
 
   /** Registers the callback; returns the next instruction if it resumed synchronously, else waits. */
-  private async(
-    register: (resume: (e: unknown) => void, signal: AbortSignal) => void | (() => void)
-  ): Op | undefined {
+  private async(register: (resume: (e: unknown) => void, signal: AbortSignal) => void | (() => void)): Op | undefined {
     const w = new AsyncWait()
     this.asyncWait = w
     let registering = true

@@ -149,7 +149,12 @@ export class Kernel implements Host {
     const f = new Fiber(this, pid, program, opts.mailbox)
     pid._fiber = f
     this.procs.set(pid.id, f)
-    if (this.tracing) this.emit(parent === undefined ? { _tag: 'Spawn', pid: asPid(pid) } : { _tag: 'Spawn', pid: asPid(pid), parent: asPid(parent.pid) })
+    if (this.tracing)
+      this.emit(
+        parent === undefined
+          ? { _tag: 'Spawn', pid: asPid(pid) }
+          : { _tag: 'Spawn', pid: asPid(pid), parent: asPid(parent.pid) }
+      )
     if (opts.name !== undefined) {
       f.name = opts.name
       this.names.set(opts.name, f)
@@ -245,7 +250,13 @@ export class Kernel implements Host {
       target = this.names.get(dest as string)
       if (target === undefined) return { _tag: 'NoProcess', dest: dest as string }
     }
-    if (this.tracing) this.emit({ _tag: 'Send', from: from === undefined ? undefined : asPid(from.pid), to: dest as Pid<unknown> | string, message })
+    if (this.tracing)
+      this.emit({
+        _tag: 'Send',
+        from: from === undefined ? undefined : asPid(from.pid),
+        to: dest as Pid<unknown> | string,
+        message
+      })
     if (target === undefined || target.status === EXITED) {
       this.deadLetter({ to: dest as Pid<unknown> | string, message, reason: 'noproc' })
       return undefined
@@ -271,7 +282,8 @@ export class Kernel implements Host {
   /** A message through a reply alias: bypasses the mailbox codec; an inactive alias makes it a dead letter. */
   private sendAlias(from: Fiber | undefined, ref: RefImpl, message: unknown): undefined {
     const target = this.aliases.get(ref)
-    if (this.tracing) this.emit({ _tag: 'Send', from: from === undefined ? undefined : asPid(from.pid), to: ref as never, message })
+    if (this.tracing)
+      this.emit({ _tag: 'Send', from: from === undefined ? undefined : asPid(from.pid), to: ref as never, message })
     if (target === undefined) {
       const k = this.outsideAliases.get(ref)
       if (k !== undefined) {
@@ -399,7 +411,13 @@ export class Kernel implements Host {
   monitor(from: Fiber, target: PidImpl | string): RefImpl {
     const ref = this.makeRef()
     const t = (typeof target === 'string' ? this.names.get(target) : target._fiber) as Fiber | undefined
-    if (this.tracing) this.emit({ _tag: 'Monitor', watcher: asPid(from.pid), target: typeof target === 'string' ? target : asPid(target), ref: ref as never })
+    if (this.tracing)
+      this.emit({
+        _tag: 'Monitor',
+        watcher: asPid(from.pid),
+        target: typeof target === 'string' ? target : asPid(target),
+        ref: ref as never
+      })
     if (t === undefined || t.status === EXITED) {
       this.down(from, ref, target, Ex.noproc)
       return ref
@@ -443,10 +461,12 @@ export class Kernel implements Host {
 
   register(name: string, pid: PidImpl): BadArg | undefined {
     const owner = this.names.get(name)
-    if (owner !== undefined) return badArg(`Process.register: the name ${JSON.stringify(name)} is already registered to ${owner.pid}`)
+    if (owner !== undefined)
+      return badArg(`Process.register: the name ${JSON.stringify(name)} is already registered to ${owner.pid}`)
     const f = pid._fiber as Fiber | undefined
     if (f === undefined || !f.alive) return badArg(`Process.register: ${pid} is not alive`)
-    if (f.name !== undefined) return badArg(`Process.register: ${pid} is already registered as ${JSON.stringify(f.name)}`)
+    if (f.name !== undefined)
+      return badArg(`Process.register: ${pid} is already registered as ${JSON.stringify(f.name)}`)
     f.name = name
     this.names.set(name, f)
     return undefined
@@ -470,6 +490,5 @@ interface SendTimer {
   readonly target: Fiber | undefined
   readonly handle: unknown
 }
-
 
 const badArg = (message: string): BadArg => ({ _tag: 'BadArg', message })

@@ -91,13 +91,8 @@ export const startFailure = (e: unknown): Started => {
 
 /** Runs a child's start in the supervisor. */
 export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
-  Effect.match(
-    spec.start,
-    startFailure,
-    (pid): Started =>
-      Process.pid.is(pid)
-        ? { _tag: 'Started', pid }
-        : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
+  Effect.match(spec.start, startFailure, (pid): Started =>
+    Process.pid.is(pid) ? { _tag: 'Started', pid } : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
   )
 
 /** A codec from a type guard. */
@@ -178,4 +173,3 @@ export class Intensity {
 /** Answers of the supervisor's calls travel as Either. */
 export const answer = <E, A>(call: Effect.Effect<Exit.Exiting, Either<E, A>>): Effect.Effect<Exit.Exiting | E, A> =>
   Effect.flatMap(call, (r) => Effect.fromEither(r))
-

@@ -204,7 +204,9 @@ class KitHost implements Host {
         steps += budget
         if (this.fiber.status === RUNNABLE) this.runnable = true
         if (steps > this.maxSteps) {
-          throw new Error(`TestKit: ${this.fiber.pid} did not block within ${this.maxSteps} steps; does it loop without receiving?`)
+          throw new Error(
+            `TestKit: ${this.fiber.pid} did not block within ${this.maxSteps} steps; does it loop without receiving?`
+          )
         }
       }
     } finally {
@@ -276,7 +278,10 @@ class KitHost implements Host {
     if (codec !== undefined) {
       const v = codec.decode(message)
       if (v._tag === 'Left') {
-        if (strict) throw new TypeError(`TestKit.send: the mailbox codec rejects the message: ${PathReporter.report(v).join('; ')}`)
+        if (strict)
+          throw new TypeError(
+            `TestKit.send: the mailbox codec rejects the message: ${PathReporter.report(v).join('; ')}`
+          )
         return
       }
     }
@@ -360,7 +365,11 @@ class KitHost implements Host {
 
   register(name: string, pid: PidImpl): BadArg | undefined {
     const owner = this.world.names.get(name)
-    if (owner !== undefined) return { _tag: 'BadArg', message: `Process.register: the name ${JSON.stringify(name)} is already registered to ${owner}` }
+    if (owner !== undefined)
+      return {
+        _tag: 'BadArg',
+        message: `Process.register: the name ${JSON.stringify(name)} is already registered to ${owner}`
+      }
     this.world.names.set(name, pid)
     const f = pid._fiber as Fiber | undefined
     if (f !== undefined) f.name = name
@@ -369,7 +378,8 @@ class KitHost implements Host {
 
   unregister(name: string): BadArg | undefined {
     const pid = this.world.names.get(name)
-    if (pid === undefined) return { _tag: 'BadArg', message: `Process.unregister: the name ${JSON.stringify(name)} is not registered` }
+    if (pid === undefined)
+      return { _tag: 'BadArg', message: `Process.unregister: the name ${JSON.stringify(name)} is not registered` }
     this.world.names.delete(name)
     const f = pid._fiber as Fiber | undefined
     if (f !== undefined) f.name = undefined
@@ -399,7 +409,9 @@ const kitOf = (h: KitHost): Kit => ({
   },
   send(message) {
     if (h.reason !== undefined) {
-      throw new Error(`TestKit.send: ${h.fiber.pid} has exited (${Ex.format(h.reason)}); the message would be a dead letter`)
+      throw new Error(
+        `TestKit.send: ${h.fiber.pid} has exited (${Ex.format(h.reason)}); the message would be a dead letter`
+      )
     }
     h.deliverChecked(message, true)
     h.settle()
@@ -419,7 +431,8 @@ const kitOf = (h: KitHost): Kit => ({
     h.settle()
   },
   advance(ms) {
-    if (typeof ms !== 'number' || !(ms >= 0)) throw new TypeError(`TestKit.advance: expected ms >= 0, got ${String(ms)}`)
+    if (typeof ms !== 'number' || !(ms >= 0))
+      throw new TypeError(`TestKit.advance: expected ms >= 0, got ${String(ms)}`)
     const target = h.clock.now() + ms
     for (;;) {
       const t = h.clock.nextAt()
@@ -437,7 +450,11 @@ const kitOf = (h: KitHost): Kit => ({
   signalsSent: () => h.signalLog.slice(),
   spawned: () => h.children.map(kitOf),
   links: () => [...h.linked].map((p) => p as unknown as Pid<unknown>),
-  monitors: () => [...h.monitorsHeld].map(([ref, target]) => ({ ref: ref as unknown as Ref, target: target as unknown as Pid<unknown> | string })),
+  monitors: () =>
+    [...h.monitorsHeld].map(([ref, target]) => ({
+      ref: ref as unknown as Ref,
+      target: target as unknown as Pid<unknown> | string
+    })),
   mailbox: () => h.fiber.messages(),
   errors: () => h.errorLog.slice(),
   start() {

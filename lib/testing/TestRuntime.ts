@@ -207,7 +207,8 @@ class Driver {
   }
 
   advance(ms: number): void {
-    if (typeof ms !== 'number' || !(ms >= 0)) throw new TypeError(`TestRuntime.advance: expected ms >= 0, got ${String(ms)}`)
+    if (typeof ms !== 'number' || !(ms >= 0))
+      throw new TypeError(`TestRuntime.advance: expected ms >= 0, got ${String(ms)}`)
     const target = this.clock.now() + ms
     for (;;) {
       this.runUntilIdle()
@@ -241,7 +242,9 @@ class Driver {
   runSync(program: unknown): Reason {
     const box = this.spawnMain(program)
     if (this.step(() => box.reason !== undefined) === 'async') {
-      throw new Error('TestRuntime.runSync: a process waits on an Effect.async callback from outside; use run() instead')
+      throw new Error(
+        'TestRuntime.runSync: a process waits on an Effect.async callback from outside; use run() instead'
+      )
     }
     return box.reason as Reason
   }
@@ -266,7 +269,8 @@ const strategyFor = (name: StrategyName, seed: number, depth = 3, expected = 100
   name === 'pct' ? pctStrategy(seed, depth, expected) : name === 'fifo' ? replayStrategy([]) : randomStrategy(seed)
 
 const checkSeed = (where: string, seed: unknown): number => {
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new TypeError(`${where}: seed must be an integer, got ${String(seed)}`)
+  if (typeof seed !== 'number' || !Number.isInteger(seed))
+    throw new TypeError(`${where}: seed must be an integer, got ${String(seed)}`)
   return seed
 }
 
@@ -286,11 +290,14 @@ const checkSeed = (where: string, seed: unknown): number => {
  * @since 0.1.0
  */
 export const make = (options: Options): TestRuntime => {
-  if (typeof options !== 'object' || options === null) throw new TypeError('TestRuntime.make: expected options { seed }')
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('TestRuntime.make: expected options { seed }')
   const seed = checkSeed('TestRuntime.make', options.seed)
   const maxSlices = options.maxSlices ?? 1_000_000
   const strategy =
-    options.schedule !== undefined ? replayStrategy(decode(options.schedule)) : strategyFor(options.strategy ?? 'random', seed)
+    options.schedule !== undefined
+      ? replayStrategy(decode(options.schedule))
+      : strategyFor(options.strategy ?? 'random', seed)
   const rx = options.testScheduler
   const isScheduler = (u: unknown): boolean =>
     typeof u === 'object' &&
@@ -432,7 +439,8 @@ const shrink = <E, A>(
 export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> => {
   const seed = checkSeed('TestRuntime.explore', options.seed)
   const { runs, check } = options
-  if (!Number.isInteger(runs) || runs < 1) throw new TypeError(`TestRuntime.explore: runs must be an integer >= 1, got ${String(runs)}`)
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new TypeError(`TestRuntime.explore: runs must be an integer >= 1, got ${String(runs)}`)
   if (typeof check !== 'function') throw new TypeError('TestRuntime.explore: check must be a function')
   const mode = options.strategy ?? 'mixed'
   // a first production-order run: its length calibrates PCT's change points
@@ -441,7 +449,10 @@ export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, 
   for (let run = 0; run < runs; run++) {
     const s = (seed + Math.imul(run, 0x9e3779b9)) >>> 0
     const name: StrategyName = mode === 'mixed' ? (run % 2 === 0 ? 'random' : 'pct') : mode
-    const o = run === 0 && calibration.failure !== undefined ? calibration : runOnce(program, strategyFor(name, s, options.depth ?? 3, expected), check)
+    const o =
+      run === 0 && calibration.failure !== undefined
+        ? calibration
+        : runOnce(program, strategyFor(name, s, options.depth ?? 3, expected), check)
     if (o.failure === undefined) continue
     const small = shrink(program, check, o, options.shrinkBudget ?? 300)
     return O.some({
@@ -520,7 +531,6 @@ const formatEvent = (e: Event): string => {
       return `Error ${e.pid} ${e.where} ${show(e.error instanceof Error ? e.error.message : e.error)}`
   }
 }
-
 
 /**
  * A test body for vitest (or any runner): explores `program` and throws,

@@ -148,7 +148,8 @@ export const decode = (schedule: string): Array<Decision> => {
   if (body === '') return out
   for (const tok of body.split(',')) {
     const m = /^(\d+)(?:\/(\d+))?(?:\*(\d+))?$/.exec(tok)
-    if (m === null) throw new TypeError(`TestRuntime: bad schedule token ${JSON.stringify(tok)} in ${JSON.stringify(schedule)}`)
+    if (m === null)
+      throw new TypeError(`TestRuntime: bad schedule token ${JSON.stringify(tok)} in ${JSON.stringify(schedule)}`)
     const d: Decision = { pick: Number(m[1]), budget: m[2] === undefined ? 0 : Number(m[2]) }
     const n = m[3] === undefined ? 1 : Number(m[3])
     for (let k = 0; k < n; k++) out.push(d)
