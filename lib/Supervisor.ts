@@ -58,6 +58,7 @@ import * as Process from './Process.js'
 import * as Start from './Start.js'
 import {
   type Spec,
+  type Restart as SpecRestart,
   checkSpec,
   checkIntensity,
   startOne,
@@ -79,7 +80,7 @@ import { describe, checkStartOptions } from './internal/check.js'
  * @category model
  * @since 0.1.0
  */
-export type Restart = 'permanent' | 'transient' | 'temporary'
+export type Restart = SpecRestart
 
 /**
  * How long a child may take to stop after `shutdown` before it is killed.

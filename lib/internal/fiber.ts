@@ -121,7 +121,7 @@ export class Fiber {
   private asyncWait: AsyncWait | undefined = undefined
 
   constructor(
-    readonly host: Host,
+    readonly host: Host<Fiber>,
     readonly pid: PidImpl,
     program: Op,
     readonly codec: Decoder<unknown, unknown> | undefined

@@ -9,7 +9,6 @@
 import type { Decoder } from 'io-ts'
 import type { Cause, Reason } from '../Exit.js'
 import type { Clock } from '../Scheduler.js'
-import type { Fiber } from './fiber.js'
 import type { Op } from './op.js'
 import type { PidImpl, RefImpl } from './pid.js'
 
@@ -33,8 +32,14 @@ export interface SpawnOpts {
   readonly name?: string
 }
 
-/** @internal */
-export interface Host {
+/**
+ * `Fiber` is a type parameter (the fiber module's `Fiber`), so that this
+ * module does not import the fiber module: a fiber holds its host, and a
+ * host handles fibers.
+ *
+ * @internal
+ */
+export interface Host<Fiber> {
   readonly clock: Clock
   /** `true` when someone observes events: the fiber reports receives then. */
   readonly tracing: boolean

@@ -13,7 +13,7 @@ import { Observable, Subject } from 'rxjs'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
-import type { DeadLetter, Event, ExitEvent } from '../Runtime.js'
+import type { DeadLetter, Event, ExitEvent } from './event.js'
 import type { Clock, Scheduler } from '../Scheduler.js'
 import { EXITED, Fiber, Relations, RUNNABLE } from './fiber.js'
 import type { BadArg, Host, NoProcess, SpawnOpts } from './host.js'
@@ -37,7 +37,7 @@ export interface KernelOptions {
 }
 
 /** @internal */
-export class Kernel implements Host {
+export class Kernel implements Host<Fiber> {
   readonly clock: Clock
   readonly scheduler: Scheduler<Fiber>
   readonly procs = new Map<number, Fiber>()

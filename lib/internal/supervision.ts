@@ -12,8 +12,10 @@ import * as Exit from '../Exit.js'
 import type { Pid } from '../Pid.js'
 import * as Process from '../Process.js'
 import * as Start from '../Start.js'
-import type { ChildSpec, Restart } from '../Supervisor.js'
 import { describe } from './check.js'
+
+/** When a child is restarted (`Supervisor.Restart`). */
+export type Restart = 'permanent' | 'transient' | 'temporary'
 
 /** A checked child spec, defaults filled in. */
 export interface Spec {
@@ -27,7 +29,7 @@ export interface Spec {
 export const checkSpec = (where: string, spec: unknown, needId = true): Spec => {
   if (typeof spec !== 'object' || spec === null)
     throw new TypeError(`${where}: a child spec must be an object, got ${describe(spec)}`)
-  const s = spec as Partial<Record<keyof ChildSpec, unknown>>
+  const s = spec as Partial<Record<'id' | 'start' | 'restart' | 'shutdown' | 'type', unknown>>
   if (needId && (typeof s.id !== 'string' || s.id.length === 0)) {
     throw new TypeError(`${where}: child spec id must be a non-empty string, got ${describe(s.id)}`)
   }

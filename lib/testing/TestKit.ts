@@ -156,7 +156,7 @@ class World {
   readonly names = new Map<string, PidImpl>()
 }
 
-class KitHost implements Host {
+class KitHost implements Host<Fiber> {
   readonly tracing = false
   readonly fiber: Fiber
   reason: Reason | undefined = undefined
