@@ -85,6 +85,8 @@ interface ChildRec {
 
 interface State {
   readonly self: Pid<unknown>
+  /** Tags the supervisor's messages to itself (see `supervision.Internal`). */
+  readonly secret: Process.Ref
   readonly maxChildren: number
   readonly intensity: supervision.Intensity
   /** Keyed by pid, in start order (a restarted child gets a new pid, at the end). */
@@ -96,8 +98,6 @@ type Request =
   | { readonly _tag: 'TerminateChild'; readonly pid: Pid<unknown> }
   | { readonly _tag: 'WhichChildren' }
   | { readonly _tag: 'CountChildren' }
-
-const TryAgain = t.type({ _tag: t.literal('DynamicSupervisor.TryAgain'), pid: Process.pid })
 
 const notFound: Supervisor.NotFound = { _tag: 'NotFound' }
 const maxChildren: MaxChildren = { _tag: 'MaxChildren' }
@@ -113,7 +113,7 @@ const restart = (st: State, old: Pid<unknown>, child: ChildRec): Effect.Effect<n
     const r = yield* supervision.startOne(child.spec)
     if (r._tag === 'Failed') {
       child.restarting = true
-      yield* GenServer.cast(st.self, { _tag: 'DynamicSupervisor.TryAgain', pid: old })
+      yield* supervision.tryAgainLater(st.self, st.secret, old)
       return true
     }
     st.children.delete(old)
@@ -175,7 +175,9 @@ const behaviour: GenServer.Behaviour<
     Effect.gen(function* () {
       yield* Process.trapExit(true)
       const self = yield* Process.self
-      const st: State = { self, maxChildren, intensity: new supervision.Intensity(max, periodMs), children: new Map() }
+      const secret = yield* Process.makeRef
+      const intensity = new supervision.Intensity(max, periodMs, secret)
+      const st: State = { self, secret, maxChildren, intensity, children: new Map() }
       return GenServer.ok(st)
     }),
 
@@ -223,20 +225,19 @@ const behaviour: GenServer.Behaviour<
       }
     }),
 
-  handleCast: (request, st) =>
-    Effect.gen(function* () {
-      if (!TryAgain.is(request)) return GenServer.noReply(st)
-      const c = st.children.get(request.pid)
-      if (c === undefined || !c.restarting) return GenServer.noReply(st)
-      const ok = yield* restart(st, request.pid, c)
-      return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
-    }),
-
   handleInfo: (message, st) =>
     Effect.gen(function* () {
-      if (supervision.isExpired(message)) {
-        st.intensity.expire()
-        return GenServer.noReply(st)
+      const internal = supervision.internalOf(message, st.secret)
+      if (internal !== undefined) {
+        if (internal.what === 'expired') {
+          st.intensity.expire()
+          return GenServer.noReply(st)
+        }
+        const old = internal.child as Pid<unknown>
+        const c = st.children.get(old)
+        if (c === undefined || !c.restarting) return GenServer.noReply(st)
+        const ok = yield* restart(st, old, c)
+        return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
       }
       if (!Exit.ExitSignal.is(message)) return GenServer.noReply(st)
       const c = st.children.get(message.from)

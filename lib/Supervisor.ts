@@ -45,7 +45,6 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
@@ -64,7 +63,8 @@ import {
   startOne,
   shutdownChild,
   isCleanExit,
-  isExpired,
+  internalOf,
+  tryAgainLater,
   Intensity,
   answer
 } from './internal/supervision.js'
@@ -213,6 +213,8 @@ interface ChildRec {
 
 interface State {
   readonly self: Pid<unknown>
+  /** Tags the supervisor's messages to itself (see `Internal`). */
+  readonly secret: Process.Ref
   readonly strategy: Strategy
   readonly intensity: Intensity
   /** In start order. */
@@ -226,8 +228,6 @@ type Request =
   | { readonly _tag: 'RestartChild'; readonly id: string }
   | { readonly _tag: 'DeleteChild'; readonly id: string }
   | { readonly _tag: 'StartChild'; readonly spec: Spec }
-
-const TryAgain = t.type({ _tag: t.literal('Supervisor.TryAgain'), id: t.string })
 
 const findId = (st: State, id: string): ChildRec | undefined => st.children.find((c) => c.spec.id === id)
 
@@ -247,8 +247,7 @@ const stopChildren = (children: ReadonlyArray<ChildRec>): Effect.Effect<never, v
     )
   )
 
-const tryAgain = (st: State, id: string): Effect.Effect<never, void> =>
-  GenServer.cast(st.self, { _tag: 'Supervisor.TryAgain', id })
+const tryAgain = (st: State, id: string): Effect.Effect<never, void> => tryAgainLater(st.self, st.secret, id)
 
 /** Stops `group` (reverse order), then starts it again in order; the first failure is retried later. */
 const restartGroup = (st: State, group: ReadonlyArray<ChildRec>): Effect.Effect<never, void> =>
@@ -312,7 +311,8 @@ const behaviour: GenServer.Behaviour<
     Effect.gen(function* () {
       yield* Process.trapExit(true)
       const self = yield* Process.self
-      const st: State = { self, strategy, intensity: new Intensity(max, periodMs), children: [] }
+      const secret = yield* Process.makeRef
+      const st: State = { self, secret, strategy, intensity: new Intensity(max, periodMs, secret), children: [] }
       for (const spec of specs) {
         const r = yield* startOne(spec)
         if (r._tag === 'Started') st.children.push({ spec, pid: r.pid, restarting: false })
@@ -397,20 +397,18 @@ const behaviour: GenServer.Behaviour<
       }
     }),
 
-  handleCast: (request, st) =>
-    Effect.gen(function* () {
-      if (!TryAgain.is(request)) return GenServer.noReply(st)
-      const c = findId(st, request.id)
-      if (c === undefined || !c.restarting) return GenServer.noReply(st)
-      const ok = yield* restart(st, c)
-      return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
-    }),
-
   handleInfo: (message, st) =>
     Effect.gen(function* () {
-      if (isExpired(message)) {
-        st.intensity.expire()
-        return GenServer.noReply(st)
+      const internal = internalOf(message, st.secret)
+      if (internal !== undefined) {
+        if (internal.what === 'expired') {
+          st.intensity.expire()
+          return GenServer.noReply(st)
+        }
+        const c = findId(st, internal.child as string)
+        if (c === undefined || !c.restarting) return GenServer.noReply(st)
+        const ok = yield* restart(st, c)
+        return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
       }
       if (!Exit.ExitSignal.is(message)) return GenServer.noReply(st)
       const c = st.children.find((x) => x.pid === message.from)

@@ -114,32 +114,35 @@ export interface StreamOptions {
 // internals
 // -------------------------------------------------------------------------------------
 
-const GoMsg = t.type({ _tag: t.literal('Task.Go'), ref: Process.ref, alias: Process.ref })
-
+/**
+ * A task's result, sent to its owner's reply alias and tagged with a ref the
+ * owner made before spawning it and passed in the task's closure: no other
+ * process knows the tag, so no one can forge a result (or start the task early).
+ */
 interface ReplyMsg {
   readonly _tag: 'Task.Reply'
-  readonly ref: Ref
+  readonly tag: Ref
   readonly value: unknown
 }
 interface TimedOutMsg {
   readonly _tag: 'Task.TimedOut'
-  readonly ref: Ref
+  readonly tag: Ref
 }
 
 /** A codec from a type guard: the selective-receive pattern for "this message, with this ref". */
 const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
   new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
 
-const refOf = (u: unknown, tag: string): unknown =>
+const tagOf = (u: unknown, tag: string): unknown =>
   typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag
-    ? (u as { ref?: unknown }).ref
+    ? (u as { tag?: unknown }).tag
     : undefined
 
-const replyOf = (ref: Ref): t.Type<ReplyMsg> =>
-  guard('Task.Reply', (u): u is ReplyMsg => refOf(u, 'Task.Reply') === ref)
+const replyOf = (tag: Ref): t.Type<ReplyMsg> =>
+  guard('Task.Reply', (u): u is ReplyMsg => tagOf(u, 'Task.Reply') === tag)
 
-const timedOutOf = (ref: Ref): t.Type<TimedOutMsg> =>
-  guard('Task.TimedOut', (u): u is TimedOutMsg => refOf(u, 'Task.TimedOut') === ref)
+const timedOutOf = (tag: Ref): t.Type<TimedOutMsg> =>
+  guard('Task.TimedOut', (u): u is TimedOutMsg => tagOf(u, 'Task.TimedOut') === tag)
 
 const downOf = (ref: Ref): t.Type<Exit.DownMessage> =>
   guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
@@ -174,13 +177,9 @@ const ownerOnly = <E, A>(task: Task<unknown, unknown>, then: Effect.Effect<E, A>
     me === task.owner ? then : Effect.fail(notOwner)
   )
 
-/** The task process: waits for the owner's go (the monitor ref and reply alias), runs, replies. */
-const taskBody = <E, A>(program: Effect.Effect<E, A>): Effect.Effect<E, void> =>
-  Effect.flatMap(Process.receive(GoMsg), (go) =>
-    Effect.flatMap(program, (value) =>
-      sendQuietly(go.alias, { _tag: 'Task.Reply', ref: go.ref, value } satisfies ReplyMsg)
-    )
-  )
+/** The task process: runs, and replies to the owner's alias (which is also the reply's tag). */
+const taskBody = <E, A>(program: Effect.Effect<E, A>, alias: Ref): Effect.Effect<E, void> =>
+  Effect.flatMap(program, (value) => sendQuietly(alias, { _tag: 'Task.Reply', tag: alias, value } satisfies ReplyMsg))
 
 // -------------------------------------------------------------------------------------
 // tasks with a result
@@ -201,10 +200,8 @@ export const async = <E, A>(program: Effect.Effect<E, A>): Effect.Effect<never, 
   checkProgram('Task.async', program)
   return Effect.gen(function* () {
     const owner = yield* Process.self
-    const pid = yield* Process.spawnLink(taskBody(program))
-    const ref = yield* Process.monitor(pid)
     const alias = yield* Process.alias({ oneShot: true })
-    yield* sendQuietly(pid, { _tag: 'Task.Go', ref, alias })
+    const [pid, ref] = yield* Process.spawnMonitor(taskBody(program, alias), { link: true })
     const task: Task<E, A> = { owner, pid, ref, alias }
     return task
   })
@@ -233,7 +230,7 @@ const await_ = <E, A>(task: Task<E, A>, timeout: number = 5000): Effect.Effect<E
   return ownerOnly(
     task,
     Process.receive(
-      Process.on(replyOf(task.ref), (m) => Effect.as(Process.demonitor(task.ref, { flush: true }), m.value as A)),
+      Process.on(replyOf(task.alias), (m) => Effect.as(Process.demonitor(task.ref, { flush: true }), m.value as A)),
       Process.on(downOf(task.ref), (m) =>
         Effect.flatMap(Process.unalias(task.alias), () => exitWith(m.reason, 'Task.await', args))
       ),
@@ -266,7 +263,7 @@ const yield_ = <E, A>(task: Task<E, A>, timeout: number = 5000): Effect.Effect<N
   return ownerOnly(
     task,
     Process.receive(
-      Process.on(replyOf(task.ref), (m) =>
+      Process.on(replyOf(task.alias), (m) =>
         Effect.as(Process.demonitor(task.ref, { flush: true }), O.some(E.right(m.value as A)))
       ),
       Process.on(downOf(task.ref), (m) => Effect.as(Process.unalias(task.alias), O.some(E.left(m.reason)))),
@@ -281,7 +278,7 @@ type ShutdownType = 'shutdown' | 'brutal_kill' | 'timeout_kill'
 
 const flushReply = <A>(task: Task<unknown, A>): Effect.Effect<never, Option<Outcome<A>>> =>
   Process.receive(
-    Process.on(replyOf(task.ref), (m) => Effect.succeed(O.some(E.right(m.value as A)))),
+    Process.on(replyOf(task.alias), (m) => Effect.succeed(O.some(E.right(m.value as A)))),
     Process.after(0, () => Effect.succeed(O.none))
   )
 
@@ -390,8 +387,12 @@ export const awaitMany = <E, A>(
     const me = yield* Process.self
     if (tasks.some((task) => task.owner !== me)) return yield* Effect.fail(notOwner)
     const pending = new Map<Ref, Task<E, A>>(tasks.map((task) => [task.ref, task]))
+    const byAlias = new Map<Ref, Task<E, A>>(tasks.map((task) => [task.alias, task]))
     const replies = new Map<Ref, A>()
-    const Reply = guard('Task.Reply', (u): u is ReplyMsg => pending.has(refOf(u, 'Task.Reply') as Ref))
+    const Reply = guard('Task.Reply', (u): u is ReplyMsg => {
+      const task = byAlias.get(tagOf(u, 'Task.Reply') as Ref)
+      return task !== undefined && pending.has(task.ref)
+    })
     const Down = guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && pending.has(u.ref))
     const giveUp = Effect.suspend(() =>
       Effect.asUnit(
@@ -406,9 +407,10 @@ export const awaitMany = <E, A>(
         : Effect.flatMap(
             Process.receive(
               Process.on(Reply, (m) => {
-                pending.delete(m.ref)
-                replies.set(m.ref, m.value as A)
-                return Effect.asUnit(Process.demonitor(m.ref, { flush: true }))
+                const ref = (byAlias.get(m.tag) as Task<E, A>).ref
+                pending.delete(ref)
+                replies.set(ref, m.value as A)
+                return Effect.asUnit(Process.demonitor(ref, { flush: true }))
               }),
               Process.on(Down, (m) => {
                 pending.delete(m.ref)
@@ -525,26 +527,24 @@ export const asyncStream = <T, E, B>(
   const onTimeout = options.onTimeout ?? 'exit'
 
   // one element's task: wait for the go, run f(item) within the timeout, report
-  const worker = (item: T): Effect.Effect<E, void> =>
-    Effect.flatMap(Process.receive(GoMsg), (go) => {
+  const worker = (item: T, alias: Ref, tag: Ref): Effect.Effect<E, void> =>
+    Effect.suspend(() => {
       const work = Effect.suspend(() => f(item))
       const report = (value: B): Effect.Effect<never, void> =>
-        sendQuietly(go.alias, { _tag: 'Task.Reply', ref: go.ref, value } satisfies ReplyMsg)
+        sendQuietly(alias, { _tag: 'Task.Reply', tag, value } satisfies ReplyMsg)
       if (timeout === Infinity) return Effect.flatMap(work, report)
       return Effect.flatMap(Effect.timeout(work, timeout), (done) =>
         O.isSome(done)
           ? report(done.value)
           : // timed out: say so, then wait for the owner to kill this task (as Elixir does)
-            Effect.flatMap(
-              sendQuietly(go.alias, { _tag: 'Task.TimedOut', ref: go.ref } satisfies TimedOutMsg),
-              () => Effect.never
-            )
+            Effect.flatMap(sendQuietly(alias, { _tag: 'Task.TimedOut', tag } satisfies TimedOutMsg), () => Effect.never)
       )
     })
 
   return Effect.suspend(() => {
     const list = items.slice()
     interface Running {
+      readonly tag: Ref
       readonly index: number
       readonly item: T
       readonly pid: Pid<unknown>
@@ -552,22 +552,23 @@ export const asyncStream = <T, E, B>(
       timedOut: boolean
     }
     const running = new Map<Ref, Running>()
+    const byTag = new Map<Ref, Ref>()
     const results: Array<Outcome<B>> = []
     let next = 0
 
-    const Reply = guard('Task.Reply', (u): u is ReplyMsg => running.has(refOf(u, 'Task.Reply') as Ref))
-    const TimedOut = guard('Task.TimedOut', (u): u is TimedOutMsg => running.has(refOf(u, 'Task.TimedOut') as Ref))
+    const Reply = guard('Task.Reply', (u): u is ReplyMsg => byTag.has(tagOf(u, 'Task.Reply') as Ref))
+    const TimedOut = guard('Task.TimedOut', (u): u is TimedOutMsg => byTag.has(tagOf(u, 'Task.TimedOut') as Ref))
     const Down = guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && running.has(u.ref))
 
     const unlinkAndKill = (pid: Pid<unknown>): Effect.Effect<never, void> =>
       Effect.uninterruptible(Effect.flatMap(Process.unlink(pid), () => Process.exit(pid, Exit.kill)))
 
     /** Drops what a finished task left in the mailbox: its reply, its timeout notice, its EXIT. */
-    const flush = (ref: Ref, pid: Pid<unknown>): Effect.Effect<never, void> =>
+    const flush = (tag: Ref, pid: Pid<unknown>): Effect.Effect<never, void> =>
       Process.receive(
-        Process.on(replyOf(ref), () => flush(ref, pid)),
-        Process.on(timedOutOf(ref), () => flush(ref, pid)),
-        Process.on(exitFrom(pid), () => flush(ref, pid)),
+        Process.on(replyOf(tag), () => flush(tag, pid)),
+        Process.on(timedOutOf(tag), () => flush(tag, pid)),
+        Process.on(exitFrom(pid), () => flush(tag, pid)),
         Process.after(0, () => Effect.unit)
       )
 
@@ -576,7 +577,7 @@ export const asyncStream = <T, E, B>(
       Effect.asUnit(
         Effect.traverseArray(([ref, r]: readonly [Ref, Running]) =>
           Effect.flatMap(unlinkAndKill(r.pid), () =>
-            Effect.flatMap(Process.receive(downOf(ref)), () => flush(ref, r.pid))
+            Effect.flatMap(Process.receive(downOf(ref)), () => flush(r.tag, r.pid))
           )
         )([...running.entries()])
       )
@@ -588,14 +589,16 @@ export const asyncStream = <T, E, B>(
         while (running.size < max && next < list.length) {
           const index = next++
           const item = list[index] as T
-          const pid = yield* Process.spawnLink(worker(item))
-          const ref = yield* Process.monitor(pid)
-          running.set(ref, { index, item, pid, outcome: undefined, timedOut: false })
-          yield* sendQuietly(pid, { _tag: 'Task.Go', ref, alias })
+          const tag = yield* Process.makeRef
+          const [pid, ref] = yield* Process.spawnMonitor(worker(item, alias, tag), { link: true })
+          running.set(ref, { tag, index, item, pid, outcome: undefined, timedOut: false })
+          byTag.set(tag, ref)
         }
         const event = yield* Process.receive(
-          Process.on(Reply, (m) => Effect.succeed({ _tag: 'reply' as const, ref: m.ref, value: m.value as B })),
-          Process.on(TimedOut, (m) => Effect.succeed({ _tag: 'timedOut' as const, ref: m.ref })),
+          Process.on(Reply, (m) =>
+            Effect.succeed({ _tag: 'reply' as const, ref: byTag.get(m.tag) as Ref, value: m.value as B })
+          ),
+          Process.on(TimedOut, (m) => Effect.succeed({ _tag: 'timedOut' as const, ref: byTag.get(m.tag) as Ref })),
           Process.on(Down, (m) => Effect.succeed({ _tag: 'down' as const, ref: m.ref, reason: m.reason }))
         )
         const r = running.get(event.ref) as Running
@@ -609,8 +612,9 @@ export const asyncStream = <T, E, B>(
           }
         } else {
           running.delete(event.ref)
+          byTag.delete(r.tag)
           // a trapping owner also got the link's EXIT: drop it (Elixir's tasks are linked to a helper process)
-          yield* flush(event.ref, r.pid)
+          yield* flush(r.tag, r.pid)
           let outcome = r.outcome
           if (outcome === undefined && r.timedOut) {
             if (onTimeout === 'exit') {

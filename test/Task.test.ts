@@ -56,7 +56,7 @@ describe('Task.async / await', () => {
         const alive = yield* Process.isAlive(task.pid)
         yield* Effect.sleep(150)
         const left = yield* drain
-        return { first: E.isLeft(first) ? first.left : first.right, alive, left, ref: task.ref }
+        return { first: E.isLeft(first) ? first.left : first.right, alive, left, tag: task.alias }
       })
     )
     const v = value(r)
@@ -64,7 +64,7 @@ describe('Task.async / await', () => {
     expect(v.alive).toBe(true)
     // the task's normal exit reaches a non-trapping owner as nothing: the mailbox is empty
     expect(v.left).toEqual([])
-    expect(letters.map((l) => l.message)).toEqual([{ _tag: 'Task.Reply', ref: v.ref, value: 'late' }])
+    expect(letters.map((l) => l.message)).toEqual([{ _tag: 'Task.Reply', tag: v.tag, value: 'late' }])
   })
 
   it('a crashing task kills an owner that does not trap exits, with the same reason', async () => {

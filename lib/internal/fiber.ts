@@ -169,6 +169,7 @@ export class Fiber {
             case op.FLATMAP:
             case op.FOLD:
             case op.ENSURE:
+            case op.CATCH:
               stack.push(cur)
               cur = cur.i0 as Op
               continue
@@ -314,6 +315,9 @@ export class Fiber {
       switch (frame._op) {
         case op.FOLD:
           if (cause._op === op.FAIL && frame.i1 !== undefined) return (frame.i1 as (e: unknown) => Op)(cause.i0)
+          continue
+        case op.CATCH:
+          if (cause._op === op.FAIL || cause._op === op.DIE) return (frame.i1 as (r: Reason) => Op)(reasonOf(cause))
           continue
         case op.ENSURE:
           return this.finalize(frame, cause, reasonOf(cause))

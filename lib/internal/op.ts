@@ -50,6 +50,8 @@ export const FINALIZED = 17
 export const TIMEOUT_FRAME = 18
 /** yields the rest of the slice: the fiber goes to the back of the run queue */
 export const YIELD = 19
+/** i0: effect, i1: reason => Op: catches a typed failure or a defect (a throw), never an interruption */
+export const CATCH = 20
 
 const EffectTypeId: unique symbol = Symbol.for('fp-ts-actors/Effect') as never
 

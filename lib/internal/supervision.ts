@@ -6,13 +6,15 @@
  * @internal
  */
 import * as t from 'io-ts'
+import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as Effect from '../Effect.js'
 import * as Exit from '../Exit.js'
-import type { Pid } from '../Pid.js'
+import type { Pid, Ref } from '../Pid.js'
 import * as Process from '../Process.js'
 import * as Start from '../Start.js'
 import { describe } from './check.js'
+import { sandbox } from './sandbox.js'
 
 /** When a child is restarted (`Supervisor.Restart`). */
 export type Restart = 'permanent' | 'transient' | 'temporary'
@@ -91,10 +93,20 @@ export const startFailure = (e: unknown): Started => {
   return { _tag: 'Failed', reason: Exit.isExiting(e) ? e.reason : Exit.failure(e) }
 }
 
-/** Runs a child's start in the supervisor. */
+/**
+ * Runs a child's start in the supervisor. A start that throws fails with
+ * the `Defect` (the supervisor lives on), as Erlang's supervisor catches it.
+ */
 export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
-  Effect.match(spec.start, startFailure, (pid): Started =>
-    Process.pid.is(pid) ? { _tag: 'Started', pid } : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
+  Effect.map(
+    sandbox(
+      Effect.match(spec.start, startFailure, (pid): Started =>
+        Process.pid.is(pid)
+          ? { _tag: 'Started', pid }
+          : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
+      )
+    ),
+    (r): Started => (E.isLeft(r) ? { _tag: 'Failed', reason: r.left } : r.right)
   )
 
 /** A codec from a type guard. */
@@ -142,9 +154,35 @@ export const shutdownChild = (pid: Pid<unknown>, shutdown: number | 'brutal_kill
 /** `normal`, `shutdown` and `{shutdown, _}`: exits a transient child is not restarted after. */
 export const isCleanExit = (r: Exit.Reason): boolean => r._tag === 'Normal' || r._tag === 'Shutdown'
 
-const ExpiredMsg = t.type({ _tag: t.literal('Supervisor.Expired') })
+/**
+ * The supervisor's messages to itself ("a restart left the window", "try that
+ * restart again") carry a ref made by the supervisor and never shown to
+ * anyone: no other process can forge them (a forged window message would
+ * reset the restart count).
+ */
+export interface Internal {
+  readonly _tag: 'Supervisor.Internal'
+  readonly secret: Ref
+  readonly what: 'expired' | 'tryAgain'
+  /** The child to try again: its id (Supervisor) or its old pid (DynamicSupervisor). */
+  readonly child?: unknown
+}
 
-export const isExpired = (u: unknown): boolean => ExpiredMsg.is(u)
+/** The internal message `u`, if it carries `secret`. */
+export const internalOf = (u: unknown, secret: Ref): Internal | undefined =>
+  typeof u === 'object' &&
+  u !== null &&
+  (u as { _tag?: unknown })._tag === 'Supervisor.Internal' &&
+  (u as { secret?: unknown }).secret === secret
+    ? (u as Internal)
+    : undefined
+
+/** Asks the supervisor (the caller) to try restarting `child` again, after the messages already queued. */
+export const tryAgainLater = (self: Pid<unknown>, secret: Ref, child: unknown): Effect.Effect<never, void> =>
+  Effect.catchAll(
+    Process.send(self, { _tag: 'Supervisor.Internal', secret, what: 'tryAgain', child } satisfies Internal),
+    () => Effect.unit
+  )
 
 /**
  * The restart intensity, counted on the process clock: each restart sets a
@@ -155,7 +193,8 @@ export class Intensity {
   private recent = 0
   constructor(
     private readonly max: number,
-    private readonly periodMs: number
+    private readonly periodMs: number,
+    private readonly secret: Ref
   ) {}
   /** Adds a restart; `false` when that is one too many (the supervisor must shut down). */
   add(sup: Pid<unknown>): Effect.Effect<never, boolean> {
@@ -163,7 +202,8 @@ export class Intensity {
       if (this.recent + 1 > this.max) return Effect.succeed(false)
       this.recent++
       if (this.periodMs === Infinity) return Effect.succeed(true)
-      return Effect.as(Process.sendAfter(sup, { _tag: 'Supervisor.Expired' }, this.periodMs), true)
+      const expired: Internal = { _tag: 'Supervisor.Internal', secret: this.secret, what: 'expired' }
+      return Effect.as(Process.sendAfter(sup, expired, this.periodMs), true)
     })
   }
   /** A restart left the window. */
