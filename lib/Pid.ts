@@ -49,6 +49,15 @@ export interface Ref {
   readonly [RefTypeId]: 'Ref'
 }
 
+/**
+ * Where a message can be sent: a pid, a registered name, or a reply alias
+ * (a `Ref` made by `Process.alias`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Dest<M = unknown> = Pid<M> | string | Ref
+
 // -------------------------------------------------------------------------------------
 // codecs
 // -------------------------------------------------------------------------------------
@@ -131,3 +140,35 @@ export const RefEq: Eq_<Ref> = { equals: (x, y) => x === y }
  * @since 0.1.0
  */
 export const show = (p: Pid<unknown> | Ref): string => String(p)
+
+// -------------------------------------------------------------------------------------
+// internal
+// -------------------------------------------------------------------------------------
+
+/**
+ * A pid an interpreter made, as programs see it: `Pid<M>` is a typed view of a `PidImpl`.
+ *
+ * @internal
+ */
+export const toPid = <M = unknown>(p: PidImpl): Pid<M> => p as unknown as Pid<M>
+
+/**
+ * The interpreter's pid behind a `Pid`.
+ *
+ * @internal
+ */
+export const fromPid = (p: Pid<unknown>): PidImpl => p as unknown as PidImpl
+
+/**
+ * A ref an interpreter made, as programs see it.
+ *
+ * @internal
+ */
+export const toRef = (r: RefImpl): Ref => r as unknown as Ref
+
+/**
+ * The interpreter's ref behind a `Ref`.
+ *
+ * @internal
+ */
+export const fromRef = (r: Ref): RefImpl => r as unknown as RefImpl

@@ -38,7 +38,8 @@ import type { Option } from 'fp-ts/lib/Option.js'
 import { fail as fail_, fromOp, sleep as sleep_, type Effect } from './Effect.js'
 import * as Ex from './Exit.js'
 import type { Reason } from './Exit.js'
-import type { Fiber } from './internal/fiber.js'
+import type { Prim, Syscall } from './internal/fiber.js'
+import type { BadArg, NoProcess } from './internal/errors.js'
 import type { SpawnOpts } from './internal/host.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
@@ -53,6 +54,7 @@ import {
   checkObject,
   checkPid,
   checkProgram,
+  checkRef,
   describe
 } from './internal/check.js'
 
@@ -83,31 +85,9 @@ export type Ref = P.Ref
  * @category model
  * @since 0.1.0
  */
-export type Dest<M = unknown> = Pid<M> | string | Ref
+export type Dest<M = unknown> = P.Dest<M>
 
-/**
- * `send` to an unregistered name, or `link` to a dead pid by a process that
- * does not trap exits: Elixir's `ArgumentError` / `ErlangError :noproc`.
- *
- * @category errors
- * @since 0.1.0
- */
-export interface NoProcess {
-  readonly _tag: 'NoProcess'
-  readonly dest: Dest
-}
-
-/**
- * `register`/`unregister` refused (Elixir's `ArgumentError`): the name is
- * taken, the pid is dead or already named, the name is unknown.
- *
- * @category errors
- * @since 0.1.0
- */
-export interface BadArg {
-  readonly _tag: 'BadArg'
-  readonly message: string
-}
+export type { BadArg, NoProcess } from './internal/errors.js'
 
 /**
  * Options of `spawn`.
@@ -123,9 +103,6 @@ export interface SpawnOptions<M = unknown> {
 // -------------------------------------------------------------------------------------
 // internals
 // -------------------------------------------------------------------------------------
-
-type Prim = (f: Fiber, a: unknown, b: unknown) => unknown
-type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 
 const prim = <A>(f: Prim, a?: unknown, b?: unknown): Effect<never, A> => fromOp(new Op(op.PRIM, f, a, b))
 const syscall = <E, A>(f: Syscall, a?: unknown, b?: unknown): Effect<E, A> => fromOp(new Op(op.SYSCALL, f, a, b))
@@ -403,13 +380,15 @@ const isDownOf =
  * @since 0.1.0
  */
 export const demonitor = (ref: Ref, options?: { readonly flush?: boolean }): Effect<never, boolean> => {
-  if (!(ref instanceof RefImpl)) throw new TypeError(`Process.demonitor: expected a Ref, got ${describe(ref)}`)
   const flush = options?.flush === true
-  return prim((f, r) => {
-    const active = f.host.demonitor(f, r as RefImpl)
-    if (flush) f.removeFirst(isDownOf(r))
-    return active
-  }, ref)
+  return prim(
+    (f, r) => {
+      const active = f.host.demonitor(f, r as RefImpl)
+      if (flush) f.removeFirst(isDownOf(r))
+      return active
+    },
+    checkRef('Process.demonitor', ref)
+  )
 }
 
 /**
@@ -450,9 +429,10 @@ export const sendAfter = <M>(dest: Dest<M>, message: NoInfer<M>, ms: number): Ef
  * @since 0.1.0
  */
 export const cancelTimer = (ref: Ref): Effect<never, Option<number>> => {
-  if (!(ref instanceof RefImpl))
-    throw new TypeError(`Process.cancelTimer: expected a Ref from sendAfter, got ${describe(ref)}`)
-  return prim((f, r) => O.fromNullable(f.host.cancelTimer(f, r as RefImpl)), ref)
+  return prim(
+    (f, r) => O.fromNullable(f.host.cancelTimer(f, r as RefImpl)),
+    checkRef('Process.cancelTimer', ref, 'a Ref from sendAfter')
+  )
 }
 
 /**
@@ -489,8 +469,7 @@ export const alias = (options?: { readonly oneShot?: boolean }): Effect<never, R
  * @since 0.1.0
  */
 export const unalias = (ref: Ref): Effect<never, boolean> => {
-  if (!(ref instanceof RefImpl)) throw new TypeError(`Process.unalias: expected a Ref, got ${describe(ref)}`)
-  return prim((f, r) => f.host.unalias(f, r as RefImpl), ref)
+  return prim((f, r) => f.host.unalias(f, r as RefImpl), checkRef('Process.unalias', ref))
 }
 
 // -------------------------------------------------------------------------------------
@@ -566,8 +545,7 @@ export const isAlive = (pid: Pid<unknown>): Effect<never, boolean> =>
 // names
 // -------------------------------------------------------------------------------------
 
-const fromBadArg = (e: { readonly _tag: 'BadArg'; readonly message: string } | undefined): Op =>
-  e === undefined ? UNIT : new Op(op.FAIL, e)
+const fromBadArg = (e: BadArg | undefined): Op => (e === undefined ? UNIT : new Op(op.FAIL, e))
 
 /**
  * Registers `pid` under `name`. Fails with `BadArg` if the name is taken, the

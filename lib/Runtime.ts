@@ -33,7 +33,7 @@ import type { Fiber } from './internal/fiber.js'
 import { RUNNABLE, RUNNING, WAITING } from './internal/fiber.js'
 import { Kernel } from './internal/kernel.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
-import type { Pid } from './Pid.js'
+import { fromPid, toPid, type Pid } from './Pid.js'
 import type { Dest, SpawnOptions } from './Process.js'
 import type { DeadLetter, Event, ExitEvent } from './internal/event.js'
 import { fifo, hostClock, type Clock, type Scheduler } from './Scheduler.js'
@@ -130,7 +130,7 @@ export const fromKernel = (kernel: Kernel): Runtime => {
     const p = checkProgram('Runtime.spawn', program)
     checkObject('Runtime.spawn', 'options', options)
     const mailbox = checkMailbox('Runtime.spawn', options?.mailbox)
-    return kernel.spawn(undefined, p, mailbox === undefined ? {} : { mailbox })[0] as unknown as Pid<unknown>
+    return toPid(kernel.spawn(undefined, p, mailbox === undefined ? {} : { mailbox })[0])
   }
   const rt: Runtime & { [KERNEL]: Kernel } = {
     [KERNEL]: kernel,
@@ -146,7 +146,7 @@ export const fromKernel = (kernel: Kernel): Runtime => {
       }
     },
     run<E, A>(program: Effect<E, A>): Promise<Reason<E, A>> {
-      const pid = spawn(program) as unknown as PidImpl
+      const pid = fromPid(spawn(program))
       return new Promise((resolve) => kernel.onExit(pid, (r) => resolve(r as Reason<E, A>)))
     },
     exits$: kernel.exits.asObservable(),
@@ -159,7 +159,7 @@ export const fromKernel = (kernel: Kernel): Runtime => {
 }
 
 const info = (f: Fiber): ProcessInfo => ({
-  pid: f.pid as unknown as Pid<unknown>,
+  pid: toPid(f.pid),
   name: O.fromNullable(f.name),
   status: !f.alive
     ? 'exiting'
@@ -171,8 +171,10 @@ const info = (f: Fiber): ProcessInfo => ({
           ? 'waiting'
           : 'exiting',
   mailbox: f.mailboxSize,
-  links: [...(f.rel?.links ?? [])].map((l) => l.pid as unknown as Pid<unknown>),
-  monitors: [...(f.rel?.monitors?.values() ?? [])].map(([, target]) => target as unknown as Pid<unknown> | string),
+  links: [...(f.rel?.links ?? [])].map((l) => toPid(l.pid)),
+  monitors: [...(f.rel?.monitors?.values() ?? [])].map(([, target]) =>
+    typeof target === 'string' ? target : toPid(target)
+  ),
   trapExit: f.trapExit
 })
 

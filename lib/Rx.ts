@@ -63,14 +63,23 @@ import type { OperatorFunction, Subscription as RxSubscription } from 'rxjs'
 import { fromOp, type Effect } from './Effect.js'
 import * as Ex from './Exit.js'
 import type { Cause, Reason } from './Exit.js'
-import { checkDest, checkMailbox, checkMs, checkObject, checkOptionName, checkPid, describe } from './internal/check.js'
+import {
+  checkDest,
+  checkMailbox,
+  checkMs,
+  checkObject,
+  checkOptionName,
+  checkPid,
+  checkRef,
+  describe
+} from './internal/check.js'
 import { EXITED, type Fiber } from './internal/fiber.js'
 import { Kernel } from './internal/kernel.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import type { Pid, Ref } from './Pid.js'
-import { ref as refCodec } from './Pid.js'
+import { fromPid, ref as refCodec, toPid, toRef } from './Pid.js'
 import type { Dest } from './Process.js'
 import { kernelOf, type Event, type Runtime } from './Runtime.js'
 
@@ -420,7 +429,7 @@ export const exits = (rt: Runtime, pid: Pid<unknown>): Observable<Reason> => {
 export const links$ = (rt: Runtime, pid: Pid<unknown>): Observable<LinkEvent> => {
   const kernel = kernelOf(rt)
   const p = checkPid('Rx.links$', pid)
-  const me = p as unknown as Pid<unknown>
+  const me = toPid(p)
   return new Observable<LinkEvent>((subscriber) => {
     const f = fiberOf(p)
     if (f === undefined) {
@@ -430,7 +439,7 @@ export const links$ = (rt: Runtime, pid: Pid<unknown>): Observable<LinkEvent> =>
       return undefined
     }
     const linked = new Set<Pid<unknown>>()
-    for (const l of f.rel?.links ?? []) linked.add(l.pid as unknown as Pid<unknown>)
+    for (const l of f.rel?.links ?? []) linked.add(toPid(l.pid))
     return kernel.events.subscribe((e) => {
       switch (e._tag) {
         case 'Link':
@@ -466,8 +475,8 @@ const chainOf = (pid: PidImpl): Chain | undefined => {
     seen.add(p)
     const done = p._exit as { readonly reason: Reason; readonly cause: Cause } | undefined
     if (done === undefined) return steps.length === 0 ? undefined : steps
-    steps.push({ pid: p as unknown as Pid<unknown>, reason: done.reason, cause: done.cause })
-    p = done.cause._tag === 'Link' ? (done.cause.from as unknown as PidImpl) : undefined
+    steps.push({ pid: toPid(p), reason: done.reason, cause: done.cause })
+    p = done.cause._tag === 'Link' ? fromPid(done.cause.from) : undefined
   }
   return steps
 }
@@ -629,7 +638,7 @@ export const fromProcess = <A, E = unknown, X = unknown, M = unknown>(
     return () => {
       off()
       const f = fiberOf(pid)
-      if (f !== undefined && f.alive) f.interrupt(Ex.shutdown, { _tag: 'Signal', from: pid as unknown as Pid<unknown> })
+      if (f !== undefined && f.alive) f.interrupt(Ex.shutdown, { _tag: 'Signal', from: toPid(pid) })
     }
   })
 }
@@ -849,10 +858,7 @@ export const ask = <A, R>(
  * @since 0.1.0
  */
 export const reply = <R>(replyTo: ReplyTo<R>, answer: NoInfer<R>): Effect<never, void> => {
-  if (!(replyTo instanceof RefImpl)) {
-    throw new TypeError(`Rx.reply: expected the replyTo Ref of an ask, got ${describe(replyTo)}`)
-  }
-  return fromOp(new Op(op.PRIM, sendReply, replyTo, answer))
+  return fromOp(new Op(op.PRIM, sendReply, checkRef('Rx.reply', replyTo, 'the replyTo Ref of an ask'), answer))
 }
 
 /** `Process.send` to an alias (which never fails), without the typed-failure plumbing. */
@@ -909,8 +915,8 @@ export const subscribe = <A>(observable: Observable<A>, options?: SubscribeOptio
     const host = f.host
     const kernel = host instanceof Kernel ? host : undefined
     const alias = host.alias(f, false)
-    const ref = alias as unknown as Ref
-    const self = f.pid as unknown as Pid<unknown>
+    const ref = toRef(alias)
+    const self = toPid(f.pid)
     /** `Next` notifications delivered and maybe not received yet, oldest first (only with a bound). */
     const pending: Array<NextMessage<A>> = []
     const inMailbox = new Set<unknown>()

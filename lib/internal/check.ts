@@ -48,6 +48,12 @@ export const checkPid = (where: string, u: unknown): PidImpl => {
   return u
 }
 
+/** A ref; `what` names the kind expected (say, "a Ref from sendAfter"). */
+export const checkRef = (where: string, u: unknown, what = 'a Ref'): RefImpl => {
+  if (!(u instanceof RefImpl)) throw new TypeError(`${where}: expected ${what}, got ${describe(u)}`)
+  return u
+}
+
 /** Where a message can go: a pid, a registered name, or (when `aliasOk`) a reply alias. */
 export const checkDest = (where: string, u: unknown, aliasOk = true): void => {
   if (!(u instanceof PidImpl) && !(typeof u === 'string' && u.length > 0) && !(aliasOk && u instanceof RefImpl)) {

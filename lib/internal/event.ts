@@ -4,8 +4,7 @@
  * import it. Not an entry point: `Runtime` re-exports these types.
  */
 import type { Cause, Reason } from '../Exit.js'
-import type { Pid, Ref } from '../Pid.js'
-import type { Dest } from '../Process.js'
+import type { Dest, Pid, Ref } from '../Pid.js'
 
 /**
  * A message that was not delivered: its target was dead (`noproc`), the

@@ -66,8 +66,10 @@ export class Relations {
   timers: Set<object> | undefined = undefined
 }
 
-type Prim = (f: Fiber, a: unknown, b: unknown) => unknown
-type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
+/** A PRIM instruction's function: runs on the fiber, its result is the instruction's value. */
+export type Prim = (f: Fiber, a: unknown, b: unknown) => unknown
+/** A SYSCALL instruction's function: runs on the fiber, returns the instruction to go on with. */
+export type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 
 /** How an uncaught failure becomes an exit reason. */
 export const reasonOf = (cause: Op): Reason => {

@@ -9,19 +9,9 @@
 import type { Decoder } from 'io-ts'
 import type { Cause, Reason } from '../Exit.js'
 import type { Clock } from '../Scheduler.js'
+import type { BadArg, NoProcess } from './errors.js'
 import type { Op } from './op.js'
 import type { PidImpl, RefImpl } from './pid.js'
-
-/** @internal */
-export interface NoProcess {
-  readonly _tag: 'NoProcess'
-  readonly dest: PidImpl | RefImpl | string
-}
-/** @internal */
-export interface BadArg {
-  readonly _tag: 'BadArg'
-  readonly message: string
-}
 
 /** @internal */
 export interface SpawnOpts {

@@ -16,10 +16,11 @@ import type { Cause, Reason } from '../Exit.js'
 import type { DeadLetter, Event, ExitEvent } from './event.js'
 import type { Clock, Scheduler } from '../Scheduler.js'
 import { EXITED, Fiber, Relations, RUNNABLE } from './fiber.js'
-import type { BadArg, Host, NoProcess, SpawnOpts } from './host.js'
+import type { BadArg, NoProcess } from './errors.js'
+import type { Host, SpawnOpts } from './host.js'
 import type { Op } from './op.js'
 import { exitMessage, exitSignal, linkSignal } from './signals.js'
-import type { Pid } from '../Pid.js'
+import { toPid, type Pid } from '../Pid.js'
 import { PidImpl, RefImpl } from './pid.js'
 
 const rel = (f: Fiber): Relations => (f.rel ??= new Relations())
@@ -27,7 +28,6 @@ const rel = (f: Fiber): Relations => (f.rel ??= new Relations())
 const SHUTDOWN: Cause = { _tag: 'Shutdown' }
 
 /** The public view of an internal pid. */
-const asPid = (p: PidImpl): Pid<unknown> => p as unknown as Pid<unknown>
 
 /** @internal */
 export interface KernelOptions {
@@ -152,8 +152,8 @@ export class Kernel implements Host<Fiber> {
     if (this.tracing)
       this.emit(
         parent === undefined
-          ? { _tag: 'Spawn', pid: asPid(pid) }
-          : { _tag: 'Spawn', pid: asPid(pid), parent: asPid(parent.pid) }
+          ? { _tag: 'Spawn', pid: toPid(pid) }
+          : { _tag: 'Spawn', pid: toPid(pid), parent: toPid(parent.pid) }
       )
     if (opts.name !== undefined) {
       f.name = opts.name
@@ -172,7 +172,7 @@ export class Kernel implements Host<Fiber> {
     this.procs.delete(pid.id)
     if (f.name !== undefined && this.names.get(f.name) === f) this.names.delete(f.name)
     pid._fiber = undefined
-    if (this.tracing) this.emit({ _tag: 'Exit', pid: asPid(pid), reason, cause })
+    if (this.tracing) this.emit({ _tag: 'Exit', pid: toPid(pid), reason, cause })
     const r = f.rel
     if (r !== undefined) {
       f.rel = undefined
@@ -189,7 +189,7 @@ export class Kernel implements Host<Fiber> {
       for (const ref of r.aliases?.keys() ?? []) this.aliases.delete(ref as RefImpl)
       for (const ref of r.timers ?? []) this.dropTimer(ref as RefImpl)
     }
-    if (this.exits.observed) this.exits.next({ pid: asPid(pid), reason, cause })
+    if (this.exits.observed) this.exits.next({ pid: toPid(pid), reason, cause })
     const ws = this.watchers.get(f)
     if (ws !== undefined) {
       this.watchers.delete(f)
@@ -228,13 +228,13 @@ export class Kernel implements Host<Fiber> {
   }
 
   report(f: Fiber, error: unknown, where: string): void {
-    if (this.tracing) this.emit({ _tag: 'Error', pid: asPid(f.pid), where, error })
+    if (this.tracing) this.emit({ _tag: 'Error', pid: toPid(f.pid), where, error })
     if (this.onError !== undefined) this.onError(error, where, f.pid)
     else if (!this.tracing) console.error(`fp-ts-actors: ${where} of ${f.pid} failed:`, error)
   }
 
   received(f: Fiber, message: unknown): void {
-    this.emit({ _tag: 'Receive', pid: asPid(f.pid), message })
+    this.emit({ _tag: 'Receive', pid: toPid(f.pid), message })
   }
 
   // -------------------------------------------------------------------------------------
@@ -253,7 +253,7 @@ export class Kernel implements Host<Fiber> {
     if (this.tracing)
       this.emit({
         _tag: 'Send',
-        from: from === undefined ? undefined : asPid(from.pid),
+        from: from === undefined ? undefined : toPid(from.pid),
         to: dest as Pid<unknown> | string,
         message
       })
@@ -283,7 +283,7 @@ export class Kernel implements Host<Fiber> {
   private sendAlias(from: Fiber | undefined, ref: RefImpl, message: unknown): undefined {
     const target = this.aliases.get(ref)
     if (this.tracing)
-      this.emit({ _tag: 'Send', from: from === undefined ? undefined : asPid(from.pid), to: ref as never, message })
+      this.emit({ _tag: 'Send', from: from === undefined ? undefined : toPid(from.pid), to: ref as never, message })
     if (target === undefined) {
       const k = this.outsideAliases.get(ref)
       if (k !== undefined) {
@@ -386,14 +386,14 @@ export class Kernel implements Host<Fiber> {
     const rb = rel(b)
     rb.links ??= new Set()
     rb.links.add(a)
-    if (this.tracing) this.emit({ _tag: 'Link', from: asPid(a.pid), to: asPid(b.pid) })
+    if (this.tracing) this.emit({ _tag: 'Link', from: toPid(a.pid), to: toPid(b.pid) })
   }
 
   link(from: Fiber, pid: PidImpl): NoProcess | undefined {
     const t = pid._fiber as Fiber | undefined
     if (t === from) return undefined
     if (t === undefined || t.status === EXITED) {
-      if (!from.trapExit) return { _tag: 'NoProcess', dest: pid }
+      if (!from.trapExit) return { _tag: 'NoProcess', dest: toPid(pid) }
       from.deliver(exitMessage(pid, Ex.noproc))
       return undefined
     }
@@ -405,7 +405,7 @@ export class Kernel implements Host<Fiber> {
     const t = pid._fiber as Fiber | undefined
     if (t === undefined || from.rel?.links === undefined || !from.rel.links.delete(t)) return
     t.rel?.links?.delete(from)
-    if (this.tracing) this.emit({ _tag: 'Unlink', from: asPid(from.pid), to: asPid(pid) })
+    if (this.tracing) this.emit({ _tag: 'Unlink', from: toPid(from.pid), to: toPid(pid) })
   }
 
   monitor(from: Fiber, target: PidImpl | string): RefImpl {
@@ -414,8 +414,8 @@ export class Kernel implements Host<Fiber> {
     if (this.tracing)
       this.emit({
         _tag: 'Monitor',
-        watcher: asPid(from.pid),
-        target: typeof target === 'string' ? target : asPid(target),
+        watcher: toPid(from.pid),
+        target: typeof target === 'string' ? target : toPid(target),
         ref: ref as never
       })
     if (t === undefined || t.status === EXITED) {
@@ -440,7 +440,7 @@ export class Kernel implements Host<Fiber> {
   }
 
   private down(watcher: Fiber, ref: RefImpl, target: PidImpl | string, reason: Reason): void {
-    if (this.tracing) this.emit({ _tag: 'Down', watcher: asPid(watcher.pid), ref: ref as never, reason })
+    if (this.tracing) this.emit({ _tag: 'Down', watcher: toPid(watcher.pid), ref: ref as never, reason })
     watcher.deliver({ _tag: 'DOWN', ref, pid: target, reason })
   }
 

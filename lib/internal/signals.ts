@@ -6,14 +6,14 @@
  */
 import * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
-import type { Pid } from '../Pid.js'
+import { toPid } from '../Pid.js'
 import type { Fiber } from './fiber.js'
 import type { PidImpl } from './pid.js'
 
 /** The `{ EXIT, from, reason }` message a trapping process gets. */
 export const exitMessage = (from: PidImpl, reason: Reason): Ex.ExitMessage => ({
   _tag: 'EXIT',
-  from: from as unknown as Pid<unknown>,
+  from: toPid(from),
   reason
 })
 
@@ -21,7 +21,7 @@ export const exitMessage = (from: PidImpl, reason: Reason): Ex.ExitMessage => ({
 export const linkSignal = (l: Fiber, from: PidImpl, reason: Reason): void => {
   if (!l.alive) return
   if (l.trapExit) l.deliver(exitMessage(from, reason))
-  else if (reason._tag !== 'Normal') l.interrupt(reason, { _tag: 'Link', from: from as unknown as Pid<unknown> })
+  else if (reason._tag !== 'Normal') l.interrupt(reason, { _tag: 'Link', from: toPid(from) })
 }
 
 /**
@@ -30,7 +30,7 @@ export const linkSignal = (l: Fiber, from: PidImpl, reason: Reason): void => {
  */
 export const exitSignal = (t: Fiber, sender: PidImpl, reason: Reason, own: boolean): void => {
   if (!t.alive) return
-  const cause: Cause = { _tag: 'Signal', from: sender as unknown as Pid<unknown> }
+  const cause: Cause = { _tag: 'Signal', from: toPid(sender) }
   if (reason._tag === 'Kill') t.interrupt(Ex.killed, cause)
   else if (t.trapExit) t.deliver(exitMessage(sender, reason))
   else if (reason._tag !== 'Normal' || own) t.interrupt(reason, cause)

@@ -37,12 +37,13 @@ import type { Effect } from '../Effect.js'
 import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
 import { EXITED, Fiber, RUNNABLE, WAITING } from '../internal/fiber.js'
-import type { BadArg, Host, NoProcess, SpawnOpts } from '../internal/host.js'
+import type { BadArg, NoProcess } from '../internal/errors.js'
+import type { Host, SpawnOpts } from '../internal/host.js'
 import { checkMailbox, checkPid, checkProgram } from '../internal/check.js'
 import type { Op } from '../internal/op.js'
 import { exitSignal, linkSignal } from '../internal/signals.js'
 import { PidImpl, RefImpl } from '../internal/pid.js'
-import type { Pid, Ref } from '../Pid.js'
+import { fromRef, toPid, toRef, type Pid, type Ref } from '../Pid.js'
 import type { Dest, SpawnOptions } from '../Process.js'
 import { VirtualClock } from './VirtualClock.js'
 
@@ -338,7 +339,7 @@ class KitHost implements Host<Fiber> {
 
   exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void {
     if (pid === this.fiber.pid) this.explicitSignal(from?.pid ?? pid, reason)
-    else this.signalLog.push({ to: pid as unknown as Pid<unknown>, reason })
+    else this.signalLog.push({ to: toPid(pid), reason })
   }
 
   /** `Process.exit(self, reason)` or a test's `signal` as an explicit exit. */
@@ -393,7 +394,7 @@ class KitHost implements Host<Fiber> {
 
 const kitOf = (h: KitHost): Kit => ({
   get pid() {
-    return h.fiber.pid as unknown as Pid<unknown>
+    return toPid(h.fiber.pid)
   },
   get status() {
     return h.fiber.status === EXITED ? 'exited' : h.fiber.status === WAITING || !h.started ? 'waiting' : 'running'
@@ -424,9 +425,9 @@ const kitOf = (h: KitHost): Kit => ({
     h.settle()
   },
   down(ref, reason) {
-    const target = h.monitorsHeld.get(ref as unknown as RefImpl)
+    const target = h.monitorsHeld.get(fromRef(ref))
     if (target === undefined) throw new Error(`TestKit.down: ${String(ref)} is not an active monitor of ${h.fiber.pid}`)
-    h.monitorsHeld.delete(ref as unknown as RefImpl)
+    h.monitorsHeld.delete(fromRef(ref))
     h.fiber.deliver({ _tag: 'DOWN', ref, pid: target, reason })
     h.settle()
   },
@@ -449,11 +450,11 @@ const kitOf = (h: KitHost): Kit => ({
   },
   signalsSent: () => h.signalLog.slice(),
   spawned: () => h.children.map(kitOf),
-  links: () => [...h.linked].map((p) => p as unknown as Pid<unknown>),
+  links: () => [...h.linked].map((p) => toPid(p)),
   monitors: () =>
     [...h.monitorsHeld].map(([ref, target]) => ({
-      ref: ref as unknown as Ref,
-      target: target as unknown as Pid<unknown> | string
+      ref: toRef(ref),
+      target: typeof target === 'string' ? target : toPid(target)
     })),
   mailbox: () => h.fiber.messages(),
   errors: () => h.errorLog.slice(),
