@@ -267,7 +267,7 @@ describe('monitors', () => {
     )
 
   /** Takes every DOWN already in the mailbox. */
-  const drainDowns = (acc: ReadonlyArray<Exit.DownMessage>): Effect.Effect<never, ReadonlyArray<Exit.DownMessage>> =>
+  const drainDowns = (acc: ReadonlyArray<Exit.Down>): Effect.Effect<never, ReadonlyArray<Exit.Down>> =>
     Process.receive(
       Process.on(Exit.Down, (d) => drainDowns([...acc, d])),
       Process.after(0, () => Effect.succeed(acc))

@@ -235,8 +235,8 @@ describe('monitors', () => {
   type Target = { readonly behavior: Behavior; readonly monitors: ReadonlyArray<boolean> }
   const Go = t.literal('go')
   /** Matches the DOWN of one monitor only. */
-  const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> => {
-    const is = (u: unknown): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref
+  const downOf = (ref: Process.Ref): t.Type<Exit.Down> => {
+    const is = (u: unknown): u is Exit.Down => Exit.Down.is(u) && u.ref === ref
     return new t.Type('DownOf', is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
   }
   const expectedReason = (b: Behavior): string =>

@@ -53,7 +53,7 @@ export type Agent<S> = Pid<unknown> & { readonly _S?: () => S }
  * @category model
  * @since 0.1.0
  */
-export type Ref<S> = Agent<S> | string
+export type Server<S> = Agent<S> | string
 
 /**
  * A function of the state, run inside the agent: a plain value, or an
@@ -143,9 +143,9 @@ const checkFn = (where: string, f: unknown): void => {
 export const start = <S>(
   init: () => S | Effect.Effect<unknown, S>,
   options?: Start.Options
-): Effect.Effect<Start.Error, Agent<S>> => {
+): Effect.Effect<Start.StartError, Agent<S>> => {
   checkFn('Agent.start', init)
-  return GenServer.start(behaviour<S>(), init, options) as Effect.Effect<Start.Error, Agent<S>>
+  return GenServer.start(behaviour<S>(), init, options) as Effect.Effect<Start.StartError, Agent<S>>
 }
 
 /**
@@ -162,9 +162,9 @@ export const start = <S>(
 export const startLink = <S>(
   init: () => S | Effect.Effect<unknown, S>,
   options?: Start.Options
-): Effect.Effect<Start.Error, Agent<S>> => {
+): Effect.Effect<Start.StartError, Agent<S>> => {
   checkFn('Agent.startLink', init)
-  return GenServer.startLink(behaviour<S>(), init, options) as Effect.Effect<Start.Error, Agent<S>>
+  return GenServer.startLink(behaviour<S>(), init, options) as Effect.Effect<Start.StartError, Agent<S>>
 }
 
 // -------------------------------------------------------------------------------------
@@ -182,7 +182,11 @@ export const startLink = <S>(
  * @category requests
  * @since 0.1.0
  */
-export const get = <S, A>(agent: Ref<S>, f: StateFn<S, A>, timeout: number = 5000): Effect.Effect<Exit.Exiting, A> => {
+export const get = <S, A>(
+  agent: Server<S>,
+  f: StateFn<S, A>,
+  timeout: number = 5000
+): Effect.Effect<Exit.Exiting, A> => {
   checkFn('Agent.get', f)
   return GenServer.call<A>(agent, { _tag: 'Agent.Get', f } satisfies Request<S>, timeout)
 }
@@ -199,7 +203,7 @@ export const get = <S, A>(agent: Ref<S>, f: StateFn<S, A>, timeout: number = 500
  * @since 0.1.0
  */
 export const update = <S>(
-  agent: Ref<S>,
+  agent: Server<S>,
   f: StateFn<S, S>,
   timeout: number = 5000
 ): Effect.Effect<Exit.Exiting, void> => {
@@ -219,7 +223,7 @@ export const update = <S>(
  * @since 0.1.0
  */
 export const getAndUpdate = <S, A>(
-  agent: Ref<S>,
+  agent: Server<S>,
   f: StateFn<S, readonly [A, S]>,
   timeout: number = 5000
 ): Effect.Effect<Exit.Exiting, A> => {
@@ -239,7 +243,7 @@ export const getAndUpdate = <S, A>(
  * @category requests
  * @since 0.1.0
  */
-export const cast = <S>(agent: Ref<S>, f: StateFn<S, S>): Effect.Effect<never, void> => {
+export const cast = <S>(agent: Server<S>, f: StateFn<S, S>): Effect.Effect<never, void> => {
   checkFn('Agent.cast', f)
   return GenServer.cast(agent, { _tag: 'Agent.Cast', f } satisfies CastRequest<S>)
 }
@@ -260,7 +264,7 @@ export const cast = <S>(agent: Ref<S>, f: StateFn<S, S>): Effect.Effect<never, v
  * @since 0.1.0
  */
 export const stop = <S>(
-  agent: Ref<S>,
+  agent: Server<S>,
   reason: Exit.Reason = Exit.normal,
   timeout: number = Infinity
 ): Effect.Effect<Exit.Exiting, void> => GenServer.stop(agent, reason, timeout)

@@ -155,7 +155,7 @@ const stopAll = (st: State): Effect.Effect<never, void> =>
       )
       killers.push(yield* Process.spawn(killer))
     }
-    const Down = supervision.guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && waiting.has(u.ref))
+    const Down = supervision.guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && waiting.has(u.ref))
     while (waiting.size > 0) {
       const m = yield* Process.receive(Down)
       waiting.delete(m.ref)
@@ -269,7 +269,7 @@ const behaviour: GenServer.Behaviour<
  * @category starting
  * @since 0.1.0
  */
-export const startLink = (options: Options = {}): Effect.Effect<Start.Error, Pid<unknown>> => {
+export const startLink = (options: Options = {}): Effect.Effect<Start.StartError, Pid<unknown>> => {
   const where = 'DynamicSupervisor.startLink'
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
@@ -293,7 +293,7 @@ export const startLink = (options: Options = {}): Effect.Effect<Start.Error, Pid
 /**
  * Starts a child under the supervisor (its spec's `id` is not used: dynamic
  * children are known by pid). Fails with `MaxChildren`, or the start's
- * `Start.Error` (`Ignore` when the start ignored; the child is not kept).
+ * `Start.StartError` (`Ignore` when the start ignored; the child is not kept).
  *
  * @example
  * import { DynamicSupervisor, Effect, Task } from 'fp-ts-actors'
@@ -305,10 +305,10 @@ export const startLink = (options: Options = {}): Effect.Effect<Start.Error, Pid
 export const startChild = (
   sup: GenServer.Server,
   spec: Supervisor.ChildSpec
-): Effect.Effect<Exit.Exiting | Start.Error | MaxChildren, Pid<unknown>> => {
+): Effect.Effect<Exit.Exiting | Start.StartError | MaxChildren, Pid<unknown>> => {
   const checked = supervision.checkSpec('DynamicSupervisor.startChild', spec, false)
   return supervision.answer(
-    GenServer.call<Either<Start.Error | MaxChildren, Pid<unknown>>>(
+    GenServer.call<Either<Start.StartError | MaxChildren, Pid<unknown>>>(
       sup,
       { _tag: 'StartChild', spec: checked } satisfies Request,
       Infinity

@@ -113,7 +113,7 @@ export interface Exiting {
  * @category system messages
  * @since 0.1.0
  */
-export interface ExitMessage {
+export interface ExitSignal {
   readonly _tag: 'EXIT'
   readonly from: Pid<unknown>
   readonly reason: Reason
@@ -126,7 +126,7 @@ export interface ExitMessage {
  * @category system messages
  * @since 0.1.0
  */
-export interface DownMessage {
+export interface Down {
   readonly _tag: 'DOWN'
   readonly ref: Ref
   readonly pid: Pid<unknown> | string
@@ -500,7 +500,7 @@ export const reason: Type<Reason, Reason, unknown> = new t.Type<Reason, Reason, 
  * @category codecs
  * @since 0.1.0
  */
-export const ExitSignal: Type<ExitMessage, ExitMessage, unknown> = t.type(
+export const ExitSignal: Type<ExitSignal, ExitSignal, unknown> = t.type(
   { _tag: t.literal('EXIT'), from: pid, reason },
   'ExitSignal'
 )
@@ -515,7 +515,7 @@ export const ExitSignal: Type<ExitMessage, ExitMessage, unknown> = t.type(
  * @category codecs
  * @since 0.1.0
  */
-export const Down: Type<DownMessage, DownMessage, unknown> = t.type(
+export const Down: Type<Down, Down, unknown> = t.type(
   { _tag: t.literal('DOWN'), ref, pid: t.union([pid, t.string]), reason },
   'Down'
 )

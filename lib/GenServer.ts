@@ -15,7 +15,7 @@
  * ```
  *
  * `start`/`startLink` run `init` in the new process before they return, as
- * Elixir's do: they succeed with the pid, or fail with a `Start.Error`
+ * Elixir's do: they succeed with the pid, or fail with a `Start.StartError`
  * (`InitFailed`, `Ignore`, `AlreadyStarted` for a taken `name`).
  *
  * `call` sends the request with a one-shot reply alias (`Process.alias`) and
@@ -159,7 +159,7 @@ export interface Behaviour<Arg, S, Req = unknown, Rep = unknown, E = unknown> {
 export const ok = <S>(state: S): { readonly _tag: 'Ok'; readonly state: S } => ({ _tag: 'Ok', state })
 
 /**
- * `init` result: do not start (Elixir's `:ignore`); the start fails with `Start.Error` `Ignore`.
+ * `init` result: do not start (Elixir's `:ignore`); the start fails with `Start.StartError` `Ignore`.
  *
  * @example
  * import { Effect, GenServer } from 'fp-ts-actors'
@@ -254,7 +254,7 @@ interface ReplyMsg {
 interface AckMsg {
   readonly _tag: 'GenServer.Ack'
   readonly ref: Ref
-  readonly result: 'ok' | Start.Error
+  readonly result: 'ok' | Start.StartError
 }
 
 /** A codec from a type guard: the selective-receive pattern for "this message, with this ref". */
@@ -270,8 +270,7 @@ const replyOf = (alias: Ref): t.Type<ReplyMsg> =>
 const ackOf = (ref: Ref): t.Type<AckMsg> =>
   guard('GenServer.Ack', (u): u is AckMsg => hasTagAndRef(u, 'GenServer.Ack', ref))
 
-const downOf = (ref: Ref): t.Type<Exit.DownMessage> =>
-  guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
+const downOf = (ref: Ref): t.Type<Exit.Down> => guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
 
 /** How a typed failure of a callback becomes an exit reason (as the run loop does for a process). */
 const reasonOf = (e: unknown): Exit.Reason => (Exit.isExiting(e) ? e.reason : Exit.failure(e))
@@ -474,7 +473,7 @@ const startWith = <Arg, S, Req, Rep, E>(
   b: Behaviour<Arg, S, Req, Rep, E>,
   arg: Arg,
   options: Start.Options | undefined
-): Effect.Effect<Start.Error, Pid<unknown>> => {
+): Effect.Effect<Start.StartError, Pid<unknown>> => {
   checkBehaviour(where, b)
   checkStartOptions(where, options)
   const name = options?.name
@@ -512,7 +511,7 @@ export const start = <Arg, S, Req, Rep, E>(
   behaviour: Behaviour<Arg, S, Req, Rep, E>,
   arg: Arg,
   options?: Start.Options
-): Effect.Effect<Start.Error, Pid<unknown>> => startWith('GenServer.start', false, behaviour, arg, options)
+): Effect.Effect<Start.StartError, Pid<unknown>> => startWith('GenServer.start', false, behaviour, arg, options)
 
 /**
  * Like `start`, and links the server to the caller, which becomes its parent:
@@ -532,7 +531,7 @@ export const startLink = <Arg, S, Req, Rep, E>(
   behaviour: Behaviour<Arg, S, Req, Rep, E>,
   arg: Arg,
   options?: Start.Options
-): Effect.Effect<Start.Error, Pid<unknown>> => startWith('GenServer.startLink', true, behaviour, arg, options)
+): Effect.Effect<Start.StartError, Pid<unknown>> => startWith('GenServer.startLink', true, behaviour, arg, options)
 
 // -------------------------------------------------------------------------------------
 // client

@@ -4,7 +4,7 @@
  * options they share.
  *
  * ```ts
- * type Error =
+ * type StartError =
  *   | InitFailed      // Elixir {:error, reason}: init stopped or crashed with `reason`
  *   | Ignore          // Elixir :ignore: init chose not to start
  *   | AlreadyStarted  // Elixir {:error, {:already_started, pid}}: the name is taken
@@ -69,7 +69,7 @@ export interface AlreadyStarted {
  * @category model
  * @since 0.1.0
  */
-export type Error = InitFailed | Ignore | AlreadyStarted
+export type StartError = InitFailed | Ignore | AlreadyStarted
 
 /**
  * Options shared by every `start`/`startLink`.
@@ -96,7 +96,7 @@ export interface Options {
  * @category constructors
  * @since 0.1.0
  */
-export const initFailed = (reason: Reason): Error => ({ _tag: 'InitFailed', reason })
+export const initFailed = (reason: Reason): StartError => ({ _tag: 'InitFailed', reason })
 
 /**
  * The `Ignore` start error.
@@ -108,7 +108,7 @@ export const initFailed = (reason: Reason): Error => ({ _tag: 'InitFailed', reas
  * @category constructors
  * @since 0.1.0
  */
-export const ignore: Error = { _tag: 'Ignore' }
+export const ignore: StartError = { _tag: 'Ignore' }
 
 /**
  * `AlreadyStarted` naming the process that holds the name.
@@ -121,7 +121,7 @@ export const ignore: Error = { _tag: 'Ignore' }
  * @category constructors
  * @since 0.1.0
  */
-export const alreadyStarted = (pid: Pid<unknown>): Error => ({ _tag: 'AlreadyStarted', pid })
+export const alreadyStarted = (pid: Pid<unknown>): StartError => ({ _tag: 'AlreadyStarted', pid })
 
 // -------------------------------------------------------------------------------------
 // guards
@@ -138,7 +138,7 @@ export const alreadyStarted = (pid: Pid<unknown>): Error => ({ _tag: 'AlreadySta
  * @category guards
  * @since 0.1.0
  */
-export const isError = (u: unknown): u is Error => {
+export const isError = (u: unknown): u is StartError => {
   if (typeof u !== 'object' || u === null) return false
   const tag = (u as { _tag?: unknown })._tag
   return (tag === 'InitFailed' && 'reason' in u) || tag === 'Ignore' || (tag === 'AlreadyStarted' && 'pid' in u)

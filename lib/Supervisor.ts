@@ -454,7 +454,7 @@ const alreadyPresent: AlreadyPresent = { _tag: 'AlreadyPresent' }
 export const startLink = (
   children: ReadonlyArray<ChildSpec>,
   options: Options
-): Effect.Effect<Start.Error, Pid<unknown>> => {
+): Effect.Effect<Start.StartError, Pid<unknown>> => {
   const where = 'Supervisor.startLink'
   if (!Array.isArray(children))
     throw new TypeError(`${where}: expected an array of child specs, got ${describe(children)}`)
@@ -541,9 +541,9 @@ export const terminateChild = (sup: GenServer.Server, id: string): Effect.Effect
 export const restartChild = (
   sup: GenServer.Server,
   id: string
-): Effect.Effect<Exit.Exiting | NotFound | Running | Start.Error, Pid<unknown>> =>
+): Effect.Effect<Exit.Exiting | NotFound | Running | Start.StartError, Pid<unknown>> =>
   answer(
-    GenServer.call<Either<NotFound | Running | Start.Error, Pid<unknown>>>(
+    GenServer.call<Either<NotFound | Running | Start.StartError, Pid<unknown>>>(
       sup,
       { _tag: 'RestartChild', id } satisfies Request,
       Infinity
@@ -570,7 +570,7 @@ export const deleteChild = (
  * Adds a child to a running supervisor and starts it (Elixir's
  * `Supervisor.start_child/2`). Fails with `AlreadyStarted(pid)` when a running
  * child has that id, `AlreadyPresent` when a stopped one has, or the start's
- * `Start.Error`.
+ * `Start.StartError`.
  *
  * @example
  * import { Effect, Supervisor, Task } from 'fp-ts-actors'
@@ -582,10 +582,10 @@ export const deleteChild = (
 export const startChild = (
   sup: GenServer.Server,
   spec: ChildSpec
-): Effect.Effect<Exit.Exiting | AlreadyPresent | Start.Error, Pid<unknown>> => {
+): Effect.Effect<Exit.Exiting | AlreadyPresent | Start.StartError, Pid<unknown>> => {
   const checked = checkSpec('Supervisor.startChild', spec)
   return answer(
-    GenServer.call<Either<AlreadyPresent | Start.Error, Pid<unknown>>>(
+    GenServer.call<Either<AlreadyPresent | Start.StartError, Pid<unknown>>>(
       sup,
       { _tag: 'StartChild', spec: checked } satisfies Request,
       Infinity

@@ -144,11 +144,10 @@ const replyOf = (tag: Ref): t.Type<ReplyMsg> =>
 const timedOutOf = (tag: Ref): t.Type<TimedOutMsg> =>
   guard('Task.TimedOut', (u): u is TimedOutMsg => tagOf(u, 'Task.TimedOut') === tag)
 
-const downOf = (ref: Ref): t.Type<Exit.DownMessage> =>
-  guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
+const downOf = (ref: Ref): t.Type<Exit.Down> => guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
 
-const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitMessage> =>
-  guard('EXIT', (u): u is Exit.ExitMessage => Exit.ExitSignal.is(u) && u.from === pid)
+const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitSignal> =>
+  guard('EXIT', (u): u is Exit.ExitSignal => Exit.ExitSignal.is(u) && u.from === pid)
 
 const sendQuietly = (dest: Process.Dest, message: unknown): Effect.Effect<never, void> =>
   Effect.catchAll(Process.send(dest, message), () => Effect.unit)
@@ -393,7 +392,7 @@ export const awaitMany = <E, A>(
       const task = byAlias.get(tagOf(u, 'Task.Reply') as Ref)
       return task !== undefined && pending.has(task.ref)
     })
-    const Down = guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && pending.has(u.ref))
+    const Down = guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && pending.has(u.ref))
     const giveUp = Effect.suspend(() =>
       Effect.asUnit(
         Effect.traverseArray((task: Task<E, A>) =>
@@ -558,7 +557,7 @@ export const asyncStream = <T, E, B>(
 
     const Reply = guard('Task.Reply', (u): u is ReplyMsg => byTag.has(tagOf(u, 'Task.Reply') as Ref))
     const TimedOut = guard('Task.TimedOut', (u): u is TimedOutMsg => byTag.has(tagOf(u, 'Task.TimedOut') as Ref))
-    const Down = guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && running.has(u.ref))
+    const Down = guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && running.has(u.ref))
 
     const unlinkAndKill = (pid: Pid<unknown>): Effect.Effect<never, void> =>
       Effect.uninterruptible(Effect.flatMap(Process.unlink(pid), () => Process.exit(pid, Exit.kill)))

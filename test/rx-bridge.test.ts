@@ -357,11 +357,11 @@ describe('sendTo', () => {
       expectObservable(cold('--a|', { a: 'lost' }).pipe(Rx.sendTo(rt, 'nobody'))).toBe(
         '--#',
         undefined,
-        new Rx.NoProcess('Rx.sendTo', 'nobody', 'lost')
+        new Rx.NotRegistered('Rx.sendTo', 'nobody', 'lost')
       )
     })
     expect(got).toEqual([[1, 'hi']])
-    expect(new Rx.NoProcess('Rx.sendTo', 'nobody', 'lost').message).toBe(
+    expect(new Rx.NotRegistered('Rx.sendTo', 'nobody', 'lost').message).toBe(
       'Rx.sendTo: no process is registered as "nobody" (the value "lost" was not sent)'
     )
   })
@@ -462,7 +462,7 @@ describe('ask', () => {
       expectObservable(cold('a|', { a: 7 }).pipe(Rx.ask(rt, 'nobody', request))).toBe(
         '#',
         undefined,
-        new Rx.NoProcess('Rx.ask', 'nobody', 7)
+        new Rx.NotRegistered('Rx.ask', 'nobody', 7)
       )
     })
   })

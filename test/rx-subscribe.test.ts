@@ -48,7 +48,7 @@ const relay = (
     rt,
     (emit) => {
       const loop: Effect.Effect<Exit.Exiting, void> = Effect.flatMap(
-        Process.receive(Rx.notification(t.string)),
+        Process.receive(Rx.Notification(t.string)),
         (n) => {
           switch (n._tag) {
             case 'Next':
@@ -94,11 +94,11 @@ describe('subscribe', () => {
     const r = rt.runSync(
       Effect.gen(function* () {
         const sub = yield* Rx.subscribe(of(1, 2))
-        const a = yield* Process.receive(Rx.Next(t.number))
-        const b = yield* Process.receive(Rx.Next(t.number))
-        const c = yield* Process.receive(Rx.Complete)
+        const a = yield* Process.receive(Rx.NextNotification(t.number))
+        const b = yield* Process.receive(Rx.NextNotification(t.number))
+        const c = yield* Process.receive(Rx.CompleteNotification)
         const e = yield* Rx.subscribe(throwError(() => 'x'))
-        const d = yield* Process.receive(Rx.Error)
+        const d = yield* Process.receive(Rx.ErrorNotification)
         return [
           a.value,
           b.value,
@@ -121,12 +121,12 @@ describe('subscribe', () => {
         Effect.gen(function* () {
           const sub = yield* Rx.subscribe(source)
           for (let i = 0; i < 2; i++) {
-            const n = yield* Process.receive(Rx.Next(t.string))
+            const n = yield* Process.receive(Rx.NextNotification(t.string))
             yield* emit(n.value)
           }
           yield* sub.unsubscribe
           yield* Process.receive(
-            Process.on(Rx.notification(t.string), (n) => emit(`late ${n._tag}`)),
+            Process.on(Rx.Notification(t.string), (n) => emit(`late ${n._tag}`)),
             Process.after(10, () => Effect.unit)
           )
         })
@@ -142,13 +142,31 @@ describe('subscribe', () => {
         yield* Rx.subscribe(of('x', 'y'))
         const got: Array<string> = []
         for (;;) {
-          const n = yield* Process.receive(Rx.notification(t.string))
+          const n = yield* Process.receive(Rx.Notification(t.string))
           if (n._tag !== 'Next') return got
           got.push(n.value)
         }
       })
     )
     expect(kit.exit).toEqual(O.some(Exit.returned(['x', 'y'])))
+  })
+
+  it('under TestKit, a dropped notification is a dead letter (not an error) and the exit of the process ends the subscription', () => {
+    const source = new Subject<number>()
+    const kit = TestKit.spawn(
+      Effect.flatMap(Rx.subscribe(source, { bound: 1, overflow: 'dropNewest' }), () =>
+        Process.receive(Process.after(10, () => Effect.unit))
+      )
+    )
+    source.next(1)
+    source.next(2)
+    expect(kit.errors()).toEqual([])
+    expect(kit.deadLetters()).toEqual([
+      { to: kit.pid, message: { _tag: 'Next', value: 2, ref: expect.anything() }, reason: 'overflow' }
+    ])
+    kit.advance(10)
+    expect(kit.exit).toEqual(O.some(Exit.normal))
+    expect(source.observed).toBe(false)
   })
 
   it('checks its arguments', () => {
@@ -222,7 +240,7 @@ describe('subscribe with a bound', () => {
             yield* Rx.subscribe(source, options)
             yield* Process.sleep(10)
             for (;;) {
-              const n = yield* Process.receive(Rx.notification(t.string))
+              const n = yield* Process.receive(Rx.Notification(t.string))
               if (n._tag !== 'Next') return
               yield* emit(n.value)
             }
@@ -233,7 +251,7 @@ describe('subscribe with a bound', () => {
     })
     const [first, second] = rt.trace.flatMap((e) => (e._tag === 'Spawn' ? [e.pid] : []))
     const droppedBy = (pid: Pid<unknown> | undefined) =>
-      letters.filter((l) => l.to === pid).map((l) => [l.reason, (l.message as Rx.NextMessage<string>).value])
+      letters.filter((l) => l.to === pid).map((l) => [l.reason, (l.message as Rx.NextNotification<string>).value])
     expect(droppedBy(first)).toEqual([
       ['overflow', 'c'],
       ['overflow', 'd'],
@@ -261,8 +279,8 @@ describe('subscribe with a bound', () => {
     const r = rt.runSync(
       Effect.gen(function* () {
         yield* Rx.subscribe(of(1, 2, 3), { bound: 1 })
-        const a = yield* Process.receive(Rx.Next(t.number))
-        const e = yield* Process.receive(Rx.Error)
+        const a = yield* Process.receive(Rx.NextNotification(t.number))
+        const e = yield* Process.receive(Rx.ErrorNotification)
         return [a.value, e.error instanceof Rx.Overflow ? e.error.message : e.error]
       })
     )
@@ -300,7 +318,7 @@ describe('subscriptions end with their process', () => {
         Effect.gen(function* () {
           yield* Rx.subscribe(counted(3, live))
           for (;;) {
-            const n = yield* Process.receive(Rx.Next(t.number))
+            const n = yield* Process.receive(Rx.NextNotification(t.number))
             got.push([rt.now, n.value])
           }
         })
@@ -336,8 +354,9 @@ describe('subscriptions end with their process', () => {
       rt.spawn(Effect.flatMap(Rx.subscribe(counted(1, live)), () => Process.sleep(5)))
       const relayed = Rx.fromProcess<number>(rt, (emit) =>
         Effect.flatMap(Rx.subscribe(counted(2, live)), () => {
-          const loop: Effect.Effect<never, never> = Effect.flatMap(Process.receive(Rx.Next(t.number)), (n) =>
-            Effect.flatMap(emit(n.value), () => loop)
+          const loop: Effect.Effect<never, never> = Effect.flatMap(
+            Process.receive(Rx.NextNotification(t.number)),
+            (n) => Effect.flatMap(emit(n.value), () => loop)
           )
           return loop
         })
@@ -362,7 +381,7 @@ describe('subscriptions end with their process', () => {
           Effect.gen(function* () {
             yield* Rx.subscribe(subject)
             yield* Rx.subscribe(counted(1, live))
-            for (;;) got.push((yield* Process.receive(Rx.Next(t.number))).value)
+            for (;;) got.push((yield* Process.receive(Rx.NextNotification(t.number))).value)
           })
         )
         yield* Process.sleep(1)

@@ -21,10 +21,10 @@ type Pid = Process.Pid<unknown>
 const Got = t.type({ _tag: t.literal('got'), msg: Exit.ExitSignal })
 
 /** Matches only the EXIT message about one pid. */
-const exitFrom = (pid: Pid): t.Type<Exit.ExitMessage> =>
-  new t.Type<Exit.ExitMessage>(
+const exitFrom = (pid: Pid): t.Type<Exit.ExitSignal> =>
+  new t.Type<Exit.ExitSignal>(
     'ExitFrom',
-    (u): u is Exit.ExitMessage => Exit.ExitSignal.is(u) && u.from === pid,
+    (u): u is Exit.ExitSignal => Exit.ExitSignal.is(u) && u.from === pid,
     (u, c) => (Exit.ExitSignal.is(u) && u.from === pid ? t.success(u) : t.failure(u, c)),
     t.identity
   )

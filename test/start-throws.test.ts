@@ -87,7 +87,7 @@ describe('a start that throws', () => {
           const started = yield* Effect.either(
             Supervisor.startLink([spec(log, 'a'), { id: 'bad', start: bad[k] }], { strategy: 'one_for_one' })
           )
-          const exits = (yield* drain).filter((m) => Exit.ExitSignal.is(m)).map((m) => (m as Exit.ExitMessage).reason)
+          const exits = (yield* drain).filter((m) => Exit.ExitSignal.is(m)).map((m) => (m as Exit.ExitSignal).reason)
           return { started, exits }
         })
       )
@@ -137,7 +137,7 @@ describe('a start that throws', () => {
             undefined
           )
         )
-        const exits = (yield* drain).filter((m) => Exit.ExitSignal.is(m)).map((m) => (m as Exit.ExitMessage).reason)
+        const exits = (yield* drain).filter((m) => Exit.ExitSignal.is(m)).map((m) => (m as Exit.ExitSignal).reason)
         return { started, exits }
       })
     )

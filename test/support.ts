@@ -18,10 +18,10 @@ export const Pong = t.literal('pong')
 export const Ping = t.type({ _tag: t.literal('ping'), from: Process.pid })
 
 /** Matches only the DOWN of one monitor. */
-export const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
-  new t.Type<Exit.DownMessage>(
+export const downOf = (ref: Process.Ref): t.Type<Exit.Down> =>
+  new t.Type<Exit.Down>(
     'DownOf',
-    (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref,
+    (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref,
     (u, c) => (Exit.Down.is(u) && u.ref === ref ? t.success(u) : t.failure(u, c)),
     t.identity
   )

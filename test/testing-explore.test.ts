@@ -285,7 +285,7 @@ const worker = Effect.gen(function* () {
 
 const answered = (a: t.TypeOf<typeof Answer>): Effect.Effect<never, Outcome> =>
   Effect.succeed({ _tag: 'Answer', value: a.value })
-const noAnswer = (e: Exit.ExitMessage): Effect.Effect<never, Outcome> =>
+const noAnswer = (e: Exit.ExitSignal): Effect.Effect<never, Outcome> =>
   Effect.succeed({ _tag: 'NoAnswer', reason: Exit.format(e.reason) })
 
 /**

@@ -80,7 +80,7 @@ describe('receive', () => {
   it('receive(codec) gives the codec type (its decoded type, for a transforming codec)', () => {
     expectTypeOf(Process.receive(A)).toEqualTypeOf<Effect.Effect<never, A>>()
     expectTypeOf(Process.receive(t.string)).toEqualTypeOf<Effect.Effect<never, string>>()
-    expectTypeOf(Process.receive(Exit.Down)).toEqualTypeOf<Effect.Effect<never, Exit.DownMessage>>()
+    expectTypeOf(Process.receive(Exit.Down)).toEqualTypeOf<Effect.Effect<never, Exit.Down>>()
     const NumberFromString = new t.Type<number, string, unknown>(
       'NumberFromString',
       (u): u is number => typeof u === 'number',

@@ -10,6 +10,7 @@ import type { Decoder } from 'io-ts'
 import type { Cause, Reason } from '../Exit.js'
 import type { Clock } from '../Scheduler.js'
 import type { BadArg, NoProcess } from './errors.js'
+import type { DeadLetter } from './event.js'
 import type { Op } from './op.js'
 import type { PidImpl, RefImpl } from './pid.js'
 
@@ -60,4 +61,11 @@ export interface Host<Fiber> {
   register(name: string, pid: PidImpl): BadArg | undefined
   unregister(name: string): BadArg | undefined
   whereis(name: string): PidImpl | undefined
+
+  /** Delivers `message` to `f` through its alias `alias`, as sent from outside any process (an Rx notification). */
+  post(f: Fiber, alias: RefImpl, message: unknown): void
+  /** Calls `k` with `pid`'s exit reason when it exits (at once `noproc` if it is not alive); the result stops watching. */
+  onExit(pid: PidImpl, k: (r: Reason) => void): () => void
+  /** A message that could not be delivered: reported as a dead letter, never as an error. */
+  deadLetter(letter: DeadLetter): void
 }

@@ -364,6 +364,10 @@ export class Kernel implements Host<Fiber> {
     return ref
   }
 
+  post(_f: Fiber, alias: RefImpl, message: unknown): void {
+    this.send(undefined, alias, message)
+  }
+
   /** Deactivates an outside alias: a reply that comes later is a dead letter. `true` if it was active. */
   unaliasOutside(ref: RefImpl): boolean {
     return this.outsideAliases.delete(ref)

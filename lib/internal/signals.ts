@@ -11,7 +11,7 @@ import type { Fiber } from './fiber.js'
 import type { PidImpl } from './pid.js'
 
 /** The `{ EXIT, from, reason }` message a trapping process gets. */
-export const exitMessage = (from: PidImpl, reason: Reason): Ex.ExitMessage => ({
+export const exitMessage = (from: PidImpl, reason: Reason): Ex.ExitSignal => ({
   _tag: 'EXIT',
   from: toPid(from),
   reason

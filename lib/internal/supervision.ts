@@ -113,11 +113,11 @@ export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
 export const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
   new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
 
-export const downOf = (ref: Process.Ref): t.Type<Exit.DownMessage> =>
-  guard('DOWN', (u): u is Exit.DownMessage => Exit.Down.is(u) && u.ref === ref)
+export const downOf = (ref: Process.Ref): t.Type<Exit.Down> =>
+  guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
 
-export const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitMessage> =>
-  guard('EXIT', (u): u is Exit.ExitMessage => Exit.ExitSignal.is(u) && u.from === pid)
+export const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitSignal> =>
+  guard('EXIT', (u): u is Exit.ExitSignal => Exit.ExitSignal.is(u) && u.from === pid)
 
 /** Unlinks `pid` and drops its EXIT message if it is there already. */
 export const unlinkFlush = (pid: Pid<unknown>): Effect.Effect<never, void> =>

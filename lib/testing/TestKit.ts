@@ -36,6 +36,7 @@ import type { Option } from 'fp-ts/lib/Option.js'
 import type { Effect } from '../Effect.js'
 import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
+import type { DeadLetter } from '../internal/event.js'
 import { EXITED, Fiber, RUNNABLE, WAITING } from '../internal/fiber.js'
 import type { BadArg, NoProcess } from '../internal/errors.js'
 import type { Host, SpawnOpts } from '../internal/host.js'
@@ -126,6 +127,8 @@ export interface Kit {
   mailbox(): ReadonlyArray<unknown>
   /** Finalizer and cleanup failures it reported. */
   errors(): ReadonlyArray<{ readonly where: string; readonly error: unknown }>
+  /** Messages it could not deliver (an overflowing bounded `Rx.subscribe`, say), oldest first. */
+  deadLetters(): ReadonlyArray<DeadLetter>
   /** The process's trapExit flag. */
   readonly trapExit: boolean
   /** For a child in `spawned()`: runs it until it blocks (a no-op once started). */
@@ -155,6 +158,7 @@ class World {
   nextRef = 1
   readonly clock = new VirtualClock()
   readonly names = new Map<string, PidImpl>()
+  readonly watchers = new Map<PidImpl, Array<(r: Reason) => void>>()
 }
 
 class KitHost implements Host<Fiber> {
@@ -170,6 +174,7 @@ class KitHost implements Host<Fiber> {
   readonly aliases = new Map<RefImpl, boolean>()
   readonly timers = new Map<RefImpl, { readonly due: number; readonly handle: unknown }>()
   readonly errorLog: Array<{ where: string; error: unknown }> = []
+  readonly deadLetterLog: Array<DeadLetter> = []
   private runnable = false
   private running = false
 
@@ -226,6 +231,32 @@ class KitHost implements Host<Fiber> {
     this.fiber.pid._exit = { reason, cause }
     if (this.fiber.name !== undefined) this.world.names.delete(this.fiber.name)
     this.fiber.pid._fiber = undefined
+    const ws = this.world.watchers.get(this.fiber.pid)
+    this.world.watchers.delete(this.fiber.pid)
+    for (const w of ws ?? []) w(reason)
+  }
+
+  post(f: Fiber, _alias: RefImpl, message: unknown): void {
+    if (f.status !== EXITED) f.deliver(message)
+  }
+
+  onExit(pid: PidImpl, k: (r: Reason) => void): () => void {
+    const f = pid._fiber as Fiber | undefined
+    if (f === undefined || f.status === EXITED) {
+      k(Ex.noproc)
+      return () => {}
+    }
+    const ws = this.world.watchers.get(pid) ?? []
+    this.world.watchers.set(pid, ws)
+    ws.push(k)
+    return () => {
+      const i = ws.indexOf(k)
+      if (i >= 0) ws.splice(i, 1)
+    }
+  }
+
+  deadLetter(letter: DeadLetter): void {
+    this.deadLetterLog.push(letter)
   }
 
   report(_f: Fiber, error: unknown, where: string): void {
@@ -458,6 +489,7 @@ const kitOf = (h: KitHost): Kit => ({
     })),
   mailbox: () => h.fiber.messages(),
   errors: () => h.errorLog.slice(),
+  deadLetters: () => h.deadLetterLog.slice(),
   start() {
     if (h.started) return
     h.started = true

@@ -9,8 +9,8 @@
  * ```
  *
  * @example
- * import { TestClock } from 'fp-ts-actors'
- * const clock = new TestClock.VirtualClock()
+ * import { VirtualClock } from 'fp-ts-actors'
+ * const clock = new VirtualClock.VirtualClock()
  * let fired = false
  * clock.setTimer(10, () => { fired = true })
  * clock.fireNext() // true; clock.now() === 10 and fired
