@@ -166,6 +166,7 @@ export class Fiber {
                   continue
                 }
               }
+              if (this.host.point !== undefined && this.host.point(this, budget)) budget = 0
               break
             case op.MAP:
             case op.FLATMAP:
@@ -181,6 +182,7 @@ export class Fiber {
             case op.SYSCALL:
               cur = (cur.i0 as Syscall)(this, cur.i1, cur.i2)
               if (this.pending !== undefined && this.uninterruptible === 0) cur = this.takePending(cur)
+              if (this.host.point !== undefined && this.host.point(this, budget)) budget = 0
               continue
             case op.FAIL:
             case op.DIE:
@@ -203,6 +205,7 @@ export class Fiber {
                 return
               }
               cur = next
+              if (this.host.point !== undefined && this.host.point(this, budget)) budget = 0
               continue
             }
             case op.ASYNC: {

@@ -42,6 +42,12 @@ export interface Host<Fiber> {
   report(f: Fiber, error: unknown, where: string): void
   /** Trace hook: `f` took `message` out of its mailbox. */
   received(f: Fiber, message: unknown): void
+  /**
+   * The test runtime's scheduling point: called after each primitive (send,
+   * spawn, link, ...) and each message taken, with the steps left in the
+   * slice; `true` ends the slice there. `undefined` in production (one field read).
+   */
+  readonly point?: ((f: Fiber, budgetLeft: number) => boolean) | undefined
 
   makeRef(): RefImpl
   spawn(parent: Fiber | undefined, program: Op, opts: SpawnOpts): readonly [PidImpl, RefImpl | undefined]

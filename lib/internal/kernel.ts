@@ -66,6 +66,8 @@ export class Kernel implements Host<Fiber> {
   })
   /** `true` when someone observes events (a subscriber or the test runtime's sink). */
   tracing = false
+  /** The test runtime's scheduling-point hook (see `Host.point`); never set in production. */
+  point: ((f: Fiber, budgetLeft: number) => boolean) | undefined = undefined
   private sinkFn: ((e: Event) => void) | undefined = undefined
   /** A synchronous observer of every event (the test runtime's trace). */
   get sink(): ((e: Event) => void) | undefined {

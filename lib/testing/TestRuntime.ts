@@ -20,42 +20,64 @@
  */
 import * as O from 'fp-ts/lib/Option.js'
 import type { Option } from 'fp-ts/lib/Option.js'
-import type { SchedulerLike, Unsubscribable } from 'rxjs'
+import type { SchedulerLike } from 'rxjs'
 import type { Effect } from '../Effect.js'
 import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
-import type { Fiber } from '../internal/fiber.js'
-import { Kernel } from '../internal/kernel.js'
-import { Op } from '../internal/op.js'
-import type { PidImpl } from '../internal/pid.js'
 import { fromKernel, type Event, type Runtime } from '../Runtime.js'
-import type { Clock, Scheduler } from '../Scheduler.js'
+import { Driver, runOnce, type Check, type Outcome } from './driver.js'
 import {
-  ControlledScheduler,
   cost,
   decode,
   encode,
   pctStrategy,
+  posStrategy,
   randomStrategy,
   replayStrategy,
-  type Decision,
   type Strategy
 } from './schedule.js'
-import { VirtualClock } from './VirtualClock.js'
+import { explain, shrink } from './shrink.js'
+import { backtrack, DfsRun, type Frame } from './systematic.js'
+import type { VirtualClock } from './VirtualClock.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * How the test runtime picks the next process: `random` (seeded uniform
- * choice, with occasional short slices), `pct` (seeded priorities with a few
- * priority changes) or `fifo` (production order, no preemption).
+ * How the test runtime picks the next process and where it cuts a slice:
+ *
+ * - `random`: a uniform choice among the ready processes, and now and then a
+ *   slice cut after 1-16 steps;
+ * - `pct`: PCT over scheduling points: random priorities per process, the
+ *   highest-priority ready process runs (a send that wakes a higher-priority
+ *   process hands over to it at once), and at `depth - 1` scheduling points
+ *   drawn at random the running process drops below all others;
+ * - `pos`: partial order sampling: every process's next step has a random
+ *   priority, redrawn after each step it takes (and when a message is sent to
+ *   it); the highest-priority step runs;
+ * - `fifo`: the production order, no preemption;
+ * - `systematic`: the depth-first search of `verify` (only in `Explored`).
+ *
+ * A scheduling point is each send, spawn, link, unlink, monitor, exit signal,
+ * timer set or cancelled, name registered or looked up, and each message
+ * taken by a receive.
  *
  * @category model
  * @since 0.1.0
  */
-export type StrategyName = 'random' | 'pct' | 'fifo'
+export type StrategyName = 'random' | 'pct' | 'pos' | 'fifo' | 'systematic'
+
+/**
+ * A run's trace: every event in order (spawns, sends, receives, links,
+ * monitors, exits, dead letters, errors), as `events$` emits them. Pids and
+ * refs are numbered per runtime, so a deterministic run gives the same trace
+ * every time; `format` prints it one line per event.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Trace = ReadonlyArray<Event>
 
 /**
  * Options of `make`.
@@ -67,8 +89,15 @@ export interface Options {
   readonly seed: number
   /** Default `random`. */
   readonly strategy?: StrategyName
-  /** Replays a schedule from `explore` instead of following a strategy. */
+  /**
+   * Replays a schedule from `explore` (or `rt.schedule`) instead of following
+   * a strategy. A replay that cannot follow it (a pick beyond the ready
+   * processes, a run that ends before its last choice) throws an error that
+   * says at which decision; with `lenient` it goes on as best it can.
+   */
   readonly schedule?: string
+  /** Default `false`. See `schedule`. */
+  readonly lenient?: boolean
   /** `runUntilIdle` gives up (throws) after this many slices without becoming idle. Default 1,000,000. */
   readonly maxSlices?: number
   /**
@@ -107,7 +136,9 @@ export interface TestRuntime extends Runtime {
 }
 
 /**
- * The first failing run `explore` found, shrunk toward fewer preemptions.
+ * The first failing run `explore` (or `verify`) found, shrunk to a 1-minimal
+ * schedule: removing any one of its preemptions or picks makes the failure
+ * go away.
  *
  * @category model
  * @since 0.1.0
@@ -117,13 +148,19 @@ export interface Explored {
   readonly seed: number
   /** Which run (0-based) failed first. */
   readonly run: number
-  /** The strategy of that run. */
+  /** The strategy of that run: which one found the bug. */
   readonly strategy: StrategyName
   /** The (shrunk) schedule: `replay(program, schedule)` reproduces it exactly. */
   readonly schedule: string
-  /** Preemptions and non-default choices in the schedule (after shrinking). */
+  /** Preemptions and non-default picks in the schedule (after shrinking). */
   readonly preemptions: number
-  readonly trace: ReadonlyArray<Event>
+  /** The same before shrinking. */
+  readonly unshrunk: number
+  /** `true` when shrinking checked that every remaining choice is needed (it ran within its budget). */
+  readonly minimal: boolean
+  /** The choices that matter, in words: "slice 7: #PID<0.4.0> was preempted after its first send (to #PID<0.2.0>)". */
+  readonly explanation: ReadonlyArray<string>
+  readonly trace: Trace
   /** Why the run failed: the check's message, "check returned false", or a deadlock. */
   readonly failure: string
   /** How the program ended (`undefined` on a deadlock). */
@@ -140,133 +177,87 @@ export interface ExploreOptions<E, A> {
   readonly runs: number
   readonly seed: number
   /** `false` or a throw (e.g. a failed `expect`) marks the run as failing. */
-  readonly check: (trace: ReadonlyArray<Event>, reason: Reason<E, A>) => boolean | void
-  /** Default `mixed`: random and PCT runs alternate. */
-  readonly strategy?: 'random' | 'pct' | 'mixed'
-  /** PCT's number of priority changes + 1. Default 3. */
+  readonly check: (trace: Trace, reason: Reason<E, A>) => boolean | void
+  /** Default `mixed`: POS, PCT and random runs take turns. */
+  readonly strategy?: 'random' | 'pct' | 'pos' | 'mixed'
+  /** PCT's depth: the number of priority changes + 1. Default 3. */
   readonly depth?: number
-  /** Replays spent on shrinking a failing schedule. Default 300. */
+  /** Replays spent on shrinking a failing schedule. Default 2,000. */
   readonly shrinkBudget?: number
 }
+
+/**
+ * Options of `verify`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface VerifyOptions<E, A> {
+  /** `false` or a throw (e.g. a failed `expect`) marks the run as failing. */
+  readonly check: (trace: Trace, reason: Reason<E, A>) => boolean | void
+  /** At most this many preemptions per interleaving. Default 2. */
+  readonly preemptions?: number
+  /** Give up (an `Incomplete` verdict) after this many runs. Default 100,000. */
+  readonly maxRuns?: number
+  /** Partial-order reduction (sleep sets: sends to different processes commute). Default `true`. */
+  readonly reduction?: boolean
+  /** Replays spent on shrinking a failing schedule. Default 2,000. */
+  readonly shrinkBudget?: number
+}
+
+/**
+ * What `verify` concluded: every interleaving within the bound passes
+ * (`Proved`), one fails (`Failed`, shrunk like `explore`'s), or the search hit
+ * `maxRuns` first (`Incomplete`). `summary` says it in a line.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Verdict =
+  | {
+      readonly _tag: 'Proved'
+      /** Distinct interleavings run and checked. */
+      readonly interleavings: number
+      readonly preemptions: number
+      /** Runs cut short because they repeated an explored interleaving (partial-order reduction). */
+      readonly pruned: number
+      readonly summary: string
+    }
+  | {
+      readonly _tag: 'Failed'
+      readonly interleavings: number
+      readonly preemptions: number
+      readonly found: Explored
+      readonly summary: string
+    }
+  | {
+      readonly _tag: 'Incomplete'
+      readonly interleavings: number
+      readonly preemptions: number
+      readonly pruned: number
+      readonly summary: string
+    }
 
 // -------------------------------------------------------------------------------------
 // the runtime
 // -------------------------------------------------------------------------------------
 
-/** A clock that is an RxJS scheduler's: its time, its actions as timers. */
-const schedulerClock = (rx: SchedulerLike): Clock => ({
-  now: () => rx.now(),
-  setTimer: (ms, callback) => rx.schedule(callback, Math.max(0, ms)),
-  clearTimer: (timer) => (timer as Unsubscribable).unsubscribe()
-})
-
-const describeProcs = (kernel: Kernel): string =>
-  [...kernel.procs.values()]
-    .map((f) => `${f.pid} (${f.name ?? 'unnamed'}, ${f.mailboxSize} messages waiting)`)
-    .join(', ')
-
-/** The machinery shared by `make`, `explore` and `replay`. */
-class Driver {
-  readonly clock = new VirtualClock()
-  readonly scheduler: ControlledScheduler
-  readonly kernel: Kernel
-  readonly trace: Array<Event> = []
-
-  constructor(
-    strategy: Strategy,
-    private readonly maxSlices: number,
-    rx?: SchedulerLike
-  ) {
-    this.scheduler = new ControlledScheduler(strategy)
-    if (rx === undefined) this.kernel = new Kernel({ clock: this.clock, scheduler: this.scheduler })
-    else {
-      // on an RxJS scheduler: a process that becomes ready is run by an action at the current frame
-      const s = this.scheduler
-      const onRx: Scheduler<Fiber> = {
-        push: (f) => s.push(f),
-        pop: () => s.pop(),
-        isEmpty: () => s.isEmpty(),
-        budget: () => s.budget(),
-        request: () => void rx.schedule(() => this.runUntilIdle(), 0)
-      }
-      this.kernel = new Kernel({ clock: schedulerClock(rx), scheduler: onRx })
-    }
-    this.kernel.sink = (e) => this.trace.push(e)
-  }
-
-  runUntilIdle(): void {
-    const start = this.scheduler.decisions.length
-    while (!this.scheduler.isEmpty()) {
-      this.kernel.drain()
-      if (this.scheduler.decisions.length - start > this.maxSlices) {
-        throw new Error(
-          `TestRuntime: still busy after ${this.maxSlices} slices; a process loops without blocking? Live: ${describeProcs(this.kernel)}`
-        )
-      }
-    }
-  }
-
-  advance(ms: number): void {
-    if (typeof ms !== 'number' || !(ms >= 0))
-      throw new TypeError(`TestRuntime.advance: expected ms >= 0, got ${String(ms)}`)
-    const target = this.clock.now() + ms
-    for (;;) {
-      this.runUntilIdle()
-      const t = this.clock.nextAt()
-      if (t === undefined || t > target) break
-      this.clock.fireNext()
-    }
-    this.clock.setTime(target)
-    this.runUntilIdle()
-  }
-
-  /** Runs until `done()`: idle, then the next timer, and so on. */
-  private step(done: () => boolean): 'done' | 'async' {
-    for (;;) {
-      this.runUntilIdle()
-      if (done()) return 'done'
-      if (this.clock.fireNext()) continue
-      for (const f of this.kernel.procs.values()) if ((f as Fiber).waitingAsync) return 'async'
-      throw new Error(`deadlock: every process is blocked and no timer is set. Live: ${describeProcs(this.kernel)}`)
-    }
-  }
-
-  spawnMain(program: unknown): { reason: Reason | undefined } {
-    if (!(program instanceof Op)) throw new TypeError(`TestRuntime: expected an Effect to run, got ${String(program)}`)
-    const box: { reason: Reason | undefined } = { reason: undefined }
-    const [pid] = this.kernel.spawn(undefined, program, {})
-    this.kernel.onExit(pid as PidImpl, (r) => (box.reason = r))
-    return box
-  }
-
-  runSync(program: unknown): Reason {
-    const box = this.spawnMain(program)
-    if (this.step(() => box.reason !== undefined) === 'async') {
-      throw new Error(
-        'TestRuntime.runSync: a process waits on an Effect.async callback from outside; use run() instead'
+const strategyFor = (name: StrategyName, seed: number, depth = 3, expected = 100): Strategy => {
+  switch (name) {
+    case 'pct':
+      return pctStrategy(seed, depth, expected)
+    case 'pos':
+      return posStrategy(seed)
+    case 'fifo':
+      return replayStrategy([])
+    case 'random':
+      return randomStrategy(seed)
+    default:
+      throw new TypeError(
+        `TestRuntime: strategy must be 'random', 'pct', 'pos' or 'fifo', got ${JSON.stringify(name as unknown)}`
       )
-    }
-    return box.reason as Reason
-  }
-
-  async run(program: unknown): Promise<Reason> {
-    const box = this.spawnMain(program)
-    while (this.step(() => box.reason !== undefined) === 'async') await new Promise((k) => setImmediate(k))
-    return box.reason as Reason
-  }
-
-  /** Exits everything left (after a run) and drains, so nothing outlives it. */
-  close(): void {
-    void this.kernel.shutdown()
-    for (let i = 0; i < 10_000 && this.kernel.procs.size > 0; i++) {
-      this.runUntilIdle()
-      if (!this.clock.fireNext()) break
-    }
   }
 }
-
-const strategyFor = (name: StrategyName, seed: number, depth = 3, expected = 100): Strategy =>
-  name === 'pct' ? pctStrategy(seed, depth, expected) : name === 'fifo' ? replayStrategy([]) : randomStrategy(seed)
 
 const checkSeed = (where: string, seed: unknown): number => {
   if (typeof seed !== 'number' || !Number.isInteger(seed))
@@ -296,7 +287,7 @@ export const make = (options: Options): TestRuntime => {
   const maxSlices = options.maxSlices ?? 1_000_000
   const strategy =
     options.schedule !== undefined
-      ? replayStrategy(decode(options.schedule))
+      ? replayStrategy(decode(options.schedule), options.lenient !== true)
       : strategyFor(options.strategy ?? 'random', seed)
   const rx = options.testScheduler
   const isScheduler = (u: unknown): boolean =>
@@ -349,81 +340,46 @@ export const make = (options: Options): TestRuntime => {
 // exploring interleavings
 // -------------------------------------------------------------------------------------
 
-interface Outcome {
-  readonly decisions: ReadonlyArray<Decision>
-  readonly trace: ReadonlyArray<Event>
-  readonly reason: Reason | undefined
-  readonly failure: string | undefined
+/** The first failing run, shrunk and explained. */
+const report = (
+  program: unknown,
+  check: Check,
+  o: Outcome,
+  meta: { readonly seed: number; readonly run: number; readonly strategy: StrategyName },
+  shrinkBudget: number
+): Explored => {
+  const small = shrink(program, check, o, shrinkBudget)
+  const ds = small.outcome.decisions
+  const logged = runOnce(program, replayStrategy(ds), check, { log: true })
+  return {
+    ...meta,
+    schedule: encode(ds),
+    preemptions: cost(ds),
+    unshrunk: cost(o.decisions),
+    minimal: small.minimal,
+    explanation: explain(ds, logged.log ?? []),
+    trace: small.outcome.trace,
+    failure: small.outcome.failure ?? (o.failure as string),
+    reason: small.outcome.reason
+  }
 }
 
-const runOnce = <E, A>(program: Effect<E, A>, strategy: Strategy, check: ExploreOptions<E, A>['check']): Outcome => {
-  const d = new Driver(strategy, 100_000)
-  let reason: Reason | undefined
-  let failure: string | undefined
-  try {
-    reason = d.runSync(program)
-    const trace = d.trace.slice()
-    try {
-      if (check(trace, reason as Reason<E, A>) === false) failure = 'check returned false'
-    } catch (e) {
-      failure = e instanceof Error ? e.message : String(e)
-    }
-  } catch (e) {
-    failure = e instanceof Error ? e.message : String(e)
-  }
-  const trace = d.trace.slice()
-  const decisions = d.scheduler.decisions.slice()
-  d.close()
-  return { decisions, trace, reason, failure }
+const checkCheck = (where: string, check: unknown): Check => {
+  if (typeof check !== 'function') throw new TypeError(`${where}: check must be a function`)
+  return check as Check
 }
 
-const shrink = <E, A>(
-  program: Effect<E, A>,
-  check: ExploreOptions<E, A>['check'],
-  found: Outcome,
-  budget: number
-): Outcome => {
-  let best = found
-  let tries = 0
-  const attempt = (candidate: ReadonlyArray<Decision>): boolean => {
-    if (tries++ >= budget || cost(candidate) >= cost(best.decisions)) return false
-    const o = runOnce(program, replayStrategy(candidate), check)
-    if (o.failure === undefined || cost(o.decisions) >= cost(best.decisions)) return false
-    best = o
-    return true
-  }
-  let improved = true
-  while (improved && tries < budget) {
-    improved = false
-    const ds = best.decisions
-    // drop a suffix of decisions (past the end: first ready, no preemption)
-    for (let keep = 0; keep < ds.length && tries < budget; keep = keep === 0 ? 1 : keep * 2) {
-      if (attempt(ds.slice(0, keep))) {
-        improved = true
-        break
-      }
-    }
-    if (improved) continue
-    // remove one preemption or one non-default choice at a time
-    for (let i = 0; i < ds.length && tries < budget; i++) {
-      const di = ds[i] as Decision
-      if (di.budget === 0 && di.pick === 0) continue
-      const simpler = ds.slice()
-      simpler[i] = di.budget > 0 ? { pick: di.pick, budget: 0 } : { pick: 0, budget: 0 }
-      if (attempt(simpler)) {
-        improved = true
-        break
-      }
-    }
-  }
-  return best
-}
+const MIXED: ReadonlyArray<StrategyName> = ['pos', 'pct', 'random']
 
 /**
- * Runs `program` under many schedules (seeded random and PCT priority
- * schedules) and returns the first one that breaks `check` — or deadlocks —
- * shrunk toward fewer preemptions, with its seed, a compact schedule string
- * for `replay`, and the trace. `none` when every run passed.
+ * Runs `program` under many schedules and returns the first one that breaks
+ * `check` (or deadlocks), shrunk to a 1-minimal schedule and explained, with
+ * the strategy and seed that found it and a compact schedule string for
+ * `replay`. `none` when every run passed.
+ *
+ * By default the strategies take turns (`mixed`): POS (partial order
+ * sampling), PCT over scheduling points with `depth` (default 3), and the
+ * seeded random walk. A first run in the production order calibrates PCT.
  *
  * @example
  * import { Effect, TestRuntime } from 'fp-ts-actors'
@@ -438,40 +394,106 @@ const shrink = <E, A>(
  */
 export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> => {
   const seed = checkSeed('TestRuntime.explore', options.seed)
-  const { runs, check } = options
+  const { runs } = options
   if (!Number.isInteger(runs) || runs < 1)
     throw new TypeError(`TestRuntime.explore: runs must be an integer >= 1, got ${String(runs)}`)
-  if (typeof check !== 'function') throw new TypeError('TestRuntime.explore: check must be a function')
+  const check = checkCheck('TestRuntime.explore', options.check)
   const mode = options.strategy ?? 'mixed'
-  // a first production-order run: its length calibrates PCT's change points
-  const calibration = runOnce(program, replayStrategy([]), check)
-  const expected = Math.max(1, calibration.decisions.length)
+  if (mode !== 'mixed' && mode !== 'random' && mode !== 'pct' && mode !== 'pos')
+    throw new TypeError(
+      `TestRuntime.explore: strategy must be 'mixed', 'random', 'pct' or 'pos', got ${JSON.stringify(mode)}`
+    )
+  const depth = options.depth ?? 3
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new TypeError(`TestRuntime.explore: depth must be an integer >= 1, got ${String(depth)}`)
+  const shrinkBudget = options.shrinkBudget ?? 2000
+  // a first production-order run: its scheduling points calibrate PCT's change points
+  const calibration = runOnce(program, replayStrategy([]), check, { count: true })
+  if (calibration.failure !== undefined) {
+    return O.some(report(program, check, calibration, { seed, run: 0, strategy: 'fifo' }, shrinkBudget))
+  }
+  const expected = Math.max(1, calibration.points)
   for (let run = 0; run < runs; run++) {
     const s = (seed + Math.imul(run, 0x9e3779b9)) >>> 0
-    const name: StrategyName = mode === 'mixed' ? (run % 2 === 0 ? 'random' : 'pct') : mode
-    const o =
-      run === 0 && calibration.failure !== undefined
-        ? calibration
-        : runOnce(program, strategyFor(name, s, options.depth ?? 3, expected), check)
-    if (o.failure === undefined) continue
-    const small = shrink(program, check, o, options.shrinkBudget ?? 300)
-    return O.some({
-      seed: s,
-      run,
-      strategy: run === 0 && calibration.failure !== undefined ? 'fifo' : name,
-      schedule: encode(small.decisions),
-      preemptions: cost(small.decisions),
-      trace: small.trace,
-      failure: small.failure ?? o.failure,
-      reason: small.reason
-    })
+    const name: StrategyName = mode === 'mixed' ? (MIXED[run % MIXED.length] as StrategyName) : mode
+    const o = runOnce(program, strategyFor(name, s, depth, expected), check)
+    if (o.failure !== undefined)
+      return O.some(report(program, check, o, { seed: s, run, strategy: name }, shrinkBudget))
   }
   return O.none
 }
 
 /**
+ * Explores every interleaving of `program` with at most `preemptions`
+ * preemptions (default 2), depth first, each run replayed from the start:
+ * at each scheduling point the running process either goes on or is
+ * preempted by another ready one, and whenever it blocks any ready process
+ * may go next. Interleavings that differ only in the order of steps that
+ * commute (sends to different processes, receives from different mailboxes)
+ * are run once (sleep sets). For a small program this is a proof up to the
+ * bound: "all 1,234 interleavings up to 2 preemptions explored: no failure".
+ *
+ * @example
+ * import { Effect, TestRuntime } from 'fp-ts-actors'
+ * const v = TestRuntime.verify(Effect.succeed(1), { check: (_t, r) => r._tag === 'Normal' })
+ * v.summary // 'all 1 interleavings up to 2 preemptions explored: no failure'
+ *
+ * @category exploring
+ * @since 0.1.0
+ */
+export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>): Verdict => {
+  const check = checkCheck('TestRuntime.verify', options.check)
+  const bound = options.preemptions ?? 2
+  if (!Number.isInteger(bound) || bound < 0)
+    throw new TypeError(`TestRuntime.verify: preemptions must be an integer >= 0, got ${String(bound)}`)
+  const maxRuns = options.maxRuns ?? 100_000
+  if (!Number.isInteger(maxRuns) || maxRuns < 1)
+    throw new TypeError(`TestRuntime.verify: maxRuns must be an integer >= 1, got ${String(maxRuns)}`)
+  const reduction = options.reduction ?? true
+  const frames: Array<Frame> = []
+  let interleavings = 0
+  let pruned = 0
+  const upTo = `up to ${bound} preemption${bound === 1 ? '' : 's'}`
+  for (let run = 0; run < maxRuns; run++) {
+    const dfs = new DfsRun(frames, bound, reduction)
+    const o = runOnce(program, dfs, check)
+    dfs.finish()
+    if (dfs.redundant && o.failure === undefined) pruned++
+    else interleavings++
+    if (o.failure !== undefined) {
+      const found = report(program, check, o, { seed: 0, run, strategy: 'systematic' }, options.shrinkBudget ?? 2000)
+      return {
+        _tag: 'Failed',
+        interleavings,
+        preemptions: bound,
+        found,
+        summary: `interleaving ${interleavings} (${upTo}) fails: ${found.failure}`
+      }
+    }
+    if (!backtrack(frames, bound)) {
+      return {
+        _tag: 'Proved',
+        interleavings,
+        preemptions: bound,
+        pruned,
+        summary: `all ${interleavings.toLocaleString('en-US')} interleavings ${upTo} explored: no failure`
+      }
+    }
+  }
+  return {
+    _tag: 'Incomplete',
+    interleavings,
+    preemptions: bound,
+    pruned,
+    summary: `${interleavings.toLocaleString('en-US')} interleavings ${upTo} explored, no failure, but the search stopped at ${maxRuns} runs`
+  }
+}
+
+/**
  * Runs `program` under a schedule from `explore` (or `rt.schedule`) and
- * returns its trace: the same one, event for event.
+ * returns its trace: the same one, event for event. A schedule the run cannot
+ * follow (the program changed since it was recorded) throws an error naming
+ * the decision where the replay diverged.
  *
  * @example
  * import * as O from 'fp-ts/lib/Option.js'
@@ -481,8 +503,10 @@ export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, 
  * @category exploring
  * @since 0.1.0
  */
-export const replay = <E, A>(program: Effect<E, A>, schedule: string): ReadonlyArray<Event> =>
-  runOnce(program, replayStrategy(decode(schedule)), () => true).trace
+export const replay = <E, A>(program: Effect<E, A>, schedule: string): Trace => {
+  const ds = decode(schedule)
+  return runOnce(program, replayStrategy(ds, true), () => true, {}, ds).trace
+}
 
 /**
  * One line per event, stable across runs (pids and refs are numbered per
@@ -559,6 +583,7 @@ export const testProcess =
         `a schedule breaks the check: ${x.failure}`,
         `  run ${x.run} (${x.strategy}, seed ${x.seed}), ${x.preemptions} preemptions/choices after shrinking`,
         `  replay it: TestRuntime.replay(program, '${x.schedule}')`,
+        ...x.explanation.map((line) => `  ${line}`),
         '',
         format(x.trace)
       ].join('\n')

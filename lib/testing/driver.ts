@@ -1,0 +1,238 @@
+/**
+ * The machinery shared by `TestRuntime.make`, `explore`, `verify` and
+ * `replay`: a kernel on a virtual clock whose run queue a strategy drives,
+ * and one run of a program under a strategy, with its decisions, trace and
+ * verdict.
+ *
+ * @internal
+ */
+import type { SchedulerLike, Unsubscribable } from 'rxjs'
+import type { Reason } from '../Exit.js'
+import type { Fiber } from '../internal/fiber.js'
+import type { Kernel } from '../internal/kernel.js'
+import { Op } from '../internal/op.js'
+import type { PidImpl } from '../internal/pid.js'
+import type { Event } from '../Runtime.js'
+import type { Clock, Scheduler } from '../Scheduler.js'
+import { PointKernel } from './points.js'
+import { ControlledScheduler, Divergence, lastChoice, type Decision, type Point, type Strategy } from './schedule.js'
+import { VirtualClock } from './VirtualClock.js'
+
+/** A clock that is an RxJS scheduler's: its time, its actions as timers. */
+const schedulerClock = (rx: SchedulerLike): Clock => ({
+  now: () => rx.now(),
+  setTimer: (ms, callback) => rx.schedule(callback, Math.max(0, ms)),
+  clearTimer: (timer) => (timer as Unsubscribable).unsubscribe()
+})
+
+export const describeProcs = (kernel: Kernel): string =>
+  [...kernel.procs.values()]
+    .map((f) => `${f.pid} (${f.name ?? 'unnamed'}, ${f.mailboxSize} messages waiting)`)
+    .join(', ')
+
+/** One slice, as an explanation needs it: who ran, who was ready, the scheduling points it passed. @internal */
+export interface SliceLog {
+  readonly pid: number
+  /** The processes ready when it was picked (it included), in queue order. */
+  readonly ready: ReadonlyArray<number>
+  /** Its scheduling points in this slice: the operation, its ordinal among the process's operations of that kind, the steps taken. */
+  readonly points: Array<{ readonly op: Point; readonly nth: number; readonly steps: number }>
+}
+
+/** What to keep of a run besides its decisions. @internal */
+export interface Watch {
+  /** Count scheduling points (PCT's calibration). */
+  readonly count?: boolean
+  /** Log every slice (for an explanation). */
+  readonly log?: boolean
+}
+
+/** @internal */
+export class Driver {
+  readonly clock = new VirtualClock()
+  readonly scheduler: ControlledScheduler
+  readonly kernel: PointKernel
+  readonly trace: Array<Event> = []
+  /** Scheduling points passed (when watched or when the strategy uses them). */
+  points = 0
+  readonly log: Array<SliceLog> | undefined
+  private readonly ordinals = new Map<string, number>()
+
+  constructor(
+    strategy: Strategy,
+    private readonly maxSlices: number,
+    rx?: SchedulerLike,
+    watch: Watch = {}
+  ) {
+    const s = new ControlledScheduler(strategy)
+    this.scheduler = s
+    const running = (): Fiber | undefined => s.current
+    if (rx === undefined) this.kernel = new PointKernel({ clock: this.clock, scheduler: s }, running)
+    else {
+      // on an RxJS scheduler: a process that becomes ready is run by an action at the current frame
+      const onRx: Scheduler<Fiber> = {
+        push: (f) => s.push(f),
+        pop: () => s.pop(),
+        isEmpty: () => s.isEmpty(),
+        budget: () => s.budget(),
+        request: () => void rx.schedule(() => this.runUntilIdle(), 0)
+      }
+      this.kernel = new PointKernel({ clock: schedulerClock(rx), scheduler: onRx }, running)
+    }
+    this.kernel.sink = (e) => this.trace.push(e)
+    this.log = watch.log === true ? [] : undefined
+    if (strategy.point !== undefined || watch.count === true || this.log !== undefined) {
+      this.kernel.point = (f, left) => this.onPoint(f, left)
+      if (this.log !== undefined) s.onPick = (f, ready) => this.log?.push({ pid: f.pid.id, ready, points: [] })
+    }
+  }
+
+  private onPoint(f: Fiber, left: number): boolean {
+    const op = this.kernel.op
+    if (op === undefined) return false
+    this.kernel.op = undefined
+    this.points++
+    const log = this.log
+    if (log !== undefined) {
+      const key = `${f.pid.id} ${op.kind}`
+      const nth = (this.ordinals.get(key) ?? 0) + 1
+      this.ordinals.set(key, nth)
+      log[log.length - 1]?.points.push({ op, nth, steps: this.scheduler.steps(left) })
+    }
+    return this.scheduler.point(f, left, op)
+  }
+
+  runUntilIdle(): void {
+    const start = this.scheduler.decisions.length
+    while (!this.scheduler.isEmpty()) {
+      this.kernel.drain()
+      if (this.scheduler.decisions.length - start > this.maxSlices) {
+        throw new Error(
+          `TestRuntime: still busy after ${this.maxSlices} slices; a process loops without blocking? Live: ${describeProcs(this.kernel)}`
+        )
+      }
+    }
+  }
+
+  private fire(): boolean {
+    if (!this.clock.fireNext()) return false
+    this.scheduler.strategy.timer?.()
+    return true
+  }
+
+  advance(ms: number): void {
+    if (typeof ms !== 'number' || !(ms >= 0))
+      throw new TypeError(`TestRuntime.advance: expected ms >= 0, got ${String(ms)}`)
+    const target = this.clock.now() + ms
+    for (;;) {
+      this.runUntilIdle()
+      const t = this.clock.nextAt()
+      if (t === undefined || t > target) break
+      this.fire()
+    }
+    this.clock.setTime(target)
+    this.runUntilIdle()
+  }
+
+  /** Runs until `done()`: idle, then the next timer, and so on. */
+  private step(done: () => boolean): 'done' | 'async' {
+    for (;;) {
+      this.runUntilIdle()
+      if (done()) return 'done'
+      if (this.fire()) continue
+      for (const f of this.kernel.procs.values()) if ((f as Fiber).waitingAsync) return 'async'
+      throw new Error(`deadlock: every process is blocked and no timer is set. Live: ${describeProcs(this.kernel)}`)
+    }
+  }
+
+  spawnMain(program: unknown): { reason: Reason | undefined } {
+    if (!(program instanceof Op)) throw new TypeError(`TestRuntime: expected an Effect to run, got ${String(program)}`)
+    const box: { reason: Reason | undefined } = { reason: undefined }
+    const [pid] = this.kernel.spawn(undefined, program, {})
+    this.kernel.onExit(pid as PidImpl, (r) => (box.reason = r))
+    return box
+  }
+
+  runSync(program: unknown): Reason {
+    const box = this.spawnMain(program)
+    if (this.step(() => box.reason !== undefined) === 'async') {
+      throw new Error(
+        'TestRuntime.runSync: a process waits on an Effect.async callback from outside; use run() instead'
+      )
+    }
+    return box.reason as Reason
+  }
+
+  async run(program: unknown): Promise<Reason> {
+    const box = this.spawnMain(program)
+    while (this.step(() => box.reason !== undefined) === 'async') await new Promise((k) => setImmediate(k))
+    return box.reason as Reason
+  }
+
+  /** Exits everything left (after a run) and drains, so nothing outlives it. */
+  close(): void {
+    void this.kernel.shutdown()
+    for (let i = 0; i < 10_000 && this.kernel.procs.size > 0; i++) {
+      this.runUntilIdle()
+      if (!this.clock.fireNext()) break
+    }
+  }
+}
+
+/** A check's verdict on a run: `false` or a throw fails it. @internal */
+export type Check = (trace: ReadonlyArray<Event>, reason: never) => boolean | void
+
+/** @internal */
+export interface Outcome {
+  readonly decisions: ReadonlyArray<Decision>
+  readonly trace: ReadonlyArray<Event>
+  readonly reason: Reason | undefined
+  readonly failure: string | undefined
+  readonly points: number
+  readonly log: ReadonlyArray<SliceLog> | undefined
+}
+
+/**
+ * Runs `program` once under `strategy` and checks it. A strict replay that
+ * diverges throws its `Divergence` (it is not a failure of the program).
+ *
+ * @internal
+ */
+export const runOnce = (
+  program: unknown,
+  strategy: Strategy,
+  check: Check,
+  watch: Watch = {},
+  strictUpTo?: ReadonlyArray<Decision>
+): Outcome => {
+  const d = new Driver(strategy, 100_000, undefined, watch)
+  let reason: Reason | undefined
+  let failure: string | undefined
+  try {
+    reason = d.runSync(program)
+    const trace = d.trace.slice()
+    try {
+      if (check(trace, reason as never) === false) failure = 'check returned false'
+    } catch (e) {
+      failure = e instanceof Error ? e.message : String(e)
+    }
+  } catch (e) {
+    if (e instanceof Divergence) throw e
+    failure = e instanceof Error ? e.message : String(e)
+  }
+  const trace = d.trace.slice()
+  const decisions = d.scheduler.decisions.slice()
+  if (strictUpTo !== undefined) diverged(strictUpTo, decisions.length)
+  d.close()
+  return { decisions, trace, reason, failure, points: d.points, log: d.log }
+}
+
+/** A replay that ended before the schedule's last choice did not follow it. @internal */
+export const diverged = (schedule: ReadonlyArray<Decision>, slices: number): void => {
+  const last = lastChoice(schedule)
+  if (last >= slices) {
+    throw new Divergence(
+      `replay diverged: the run ended after ${slices} slices, but the schedule makes a choice at decision ${last} (the program or the runtime changed since the schedule was recorded)`
+    )
+  }
+}
