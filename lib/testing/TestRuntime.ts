@@ -340,7 +340,38 @@ export const make = (options: Options): TestRuntime => {
 // exploring interleavings
 // -------------------------------------------------------------------------------------
 
-/** The first failing run, shrunk and explained. */
+/** A depth-first search's result: the first failing run, if any, and how far it got. */
+interface Search {
+  readonly failed: Outcome | undefined
+  readonly interleavings: number
+  readonly pruned: number
+  readonly complete: boolean
+}
+
+const search = (program: unknown, check: Check, bound: number, maxRuns: number, reduction: boolean): Search => {
+  const frames: Array<Frame> = []
+  let interleavings = 0
+  let pruned = 0
+  for (let run = 0; run < maxRuns; run++) {
+    const dfs = new DfsRun(frames, bound, reduction)
+    const o = runOnce(program, dfs, check)
+    dfs.finish()
+    if (dfs.redundant && o.failure === undefined) pruned++
+    else interleavings++
+    if (o.failure !== undefined) return { failed: o, interleavings, pruned, complete: false }
+    if (!backtrack(frames, bound)) return { failed: undefined, interleavings, pruned, complete: true }
+  }
+  return { failed: undefined, interleavings, pruned, complete: false }
+}
+
+/** Runs of the bounded search a shrink may spend, per preemption bound tried. */
+const SEARCH_RUNS = 300
+
+/**
+ * The first failing run, shrunk and explained. Greedy shrinking may stop at a
+ * local minimum, so a small bounded search for a run with fewer preemptions
+ * (0, 1, 2, ...) is shrunk too, and the smaller result kept.
+ */
 const report = (
   program: unknown,
   check: Check,
@@ -348,7 +379,17 @@ const report = (
   meta: { readonly seed: number; readonly run: number; readonly strategy: StrategyName },
   shrinkBudget: number
 ): Explored => {
-  const small = shrink(program, check, o, shrinkBudget)
+  let small = shrink(program, check, o, shrinkBudget)
+  // the fewest preemptions that fail, if a small bounded search finds them (CHESS's iterative bounding)
+  const preemptions = o.decisions.reduce((n, d) => n + (d.budget > 0 ? 1 : 0), 0)
+  for (let bound = 0; shrinkBudget > 0 && bound <= Math.min(3, preemptions); bound++) {
+    if (cost(small.outcome.decisions) <= bound) break
+    const found = search(program, check, bound, SEARCH_RUNS, true).failed
+    if (found === undefined) continue
+    const s = shrink(program, check, found, shrinkBudget)
+    if (cost(s.outcome.decisions) < cost(small.outcome.decisions)) small = s
+    break
+  }
   const ds = small.outcome.decisions
   const logged = runOnce(program, replayStrategy(ds), check, { log: true })
   return {
@@ -413,12 +454,13 @@ export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, 
     return O.some(report(program, check, calibration, { seed, run: 0, strategy: 'fifo' }, shrinkBudget))
   }
   const expected = Math.max(1, calibration.points)
+  const seedOf = (run: number): number => (seed + Math.imul(run, 0x9e3779b9)) >>> 0
+  const nameOf = (run: number): StrategyName => (mode === 'mixed' ? (MIXED[run % MIXED.length] as StrategyName) : mode)
   for (let run = 0; run < runs; run++) {
-    const s = (seed + Math.imul(run, 0x9e3779b9)) >>> 0
-    const name: StrategyName = mode === 'mixed' ? (MIXED[run % MIXED.length] as StrategyName) : mode
-    const o = runOnce(program, strategyFor(name, s, depth, expected), check)
-    if (o.failure !== undefined)
-      return O.some(report(program, check, o, { seed: s, run, strategy: name }, shrinkBudget))
+    const o = runOnce(program, strategyFor(nameOf(run), seedOf(run), depth, expected), check)
+    if (o.failure === undefined) continue
+    const meta = { seed: seedOf(run), run, strategy: nameOf(run) }
+    return O.some(report(program, check, o, meta, shrinkBudget))
   }
   return O.none
 }
@@ -450,43 +492,35 @@ export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>
   if (!Number.isInteger(maxRuns) || maxRuns < 1)
     throw new TypeError(`TestRuntime.verify: maxRuns must be an integer >= 1, got ${String(maxRuns)}`)
   const reduction = options.reduction ?? true
-  const frames: Array<Frame> = []
-  let interleavings = 0
-  let pruned = 0
   const upTo = `up to ${bound} preemption${bound === 1 ? '' : 's'}`
-  for (let run = 0; run < maxRuns; run++) {
-    const dfs = new DfsRun(frames, bound, reduction)
-    const o = runOnce(program, dfs, check)
-    dfs.finish()
-    if (dfs.redundant && o.failure === undefined) pruned++
-    else interleavings++
-    if (o.failure !== undefined) {
-      const found = report(program, check, o, { seed: 0, run, strategy: 'systematic' }, options.shrinkBudget ?? 2000)
-      return {
-        _tag: 'Failed',
-        interleavings,
-        preemptions: bound,
-        found,
-        summary: `interleaving ${interleavings} (${upTo}) fails: ${found.failure}`
-      }
+  const { failed, interleavings, pruned, complete } = search(program, check, bound, maxRuns, reduction)
+  if (failed !== undefined) {
+    const meta = { seed: 0, run: interleavings + pruned - 1, strategy: 'systematic' as const }
+    const found = report(program, check, failed, meta, options.shrinkBudget ?? 2000)
+    return {
+      _tag: 'Failed',
+      interleavings,
+      preemptions: bound,
+      found,
+      summary: `interleaving ${interleavings} (${upTo}) fails: ${found.failure}`
     }
-    if (!backtrack(frames, bound)) {
-      return {
+  }
+  const n = interleavings.toLocaleString('en-US')
+  return complete
+    ? {
         _tag: 'Proved',
         interleavings,
         preemptions: bound,
         pruned,
-        summary: `all ${interleavings.toLocaleString('en-US')} interleavings ${upTo} explored: no failure`
+        summary: `all ${n} interleavings ${upTo} explored: no failure`
       }
-    }
-  }
-  return {
-    _tag: 'Incomplete',
-    interleavings,
-    preemptions: bound,
-    pruned,
-    summary: `${interleavings.toLocaleString('en-US')} interleavings ${upTo} explored, no failure, but the search stopped at ${maxRuns} runs`
-  }
+    : {
+        _tag: 'Incomplete',
+        interleavings,
+        preemptions: bound,
+        pruned,
+        summary: `${n} interleavings ${upTo} explored, no failure, but the search stopped at ${maxRuns} runs`
+      }
 }
 
 /**

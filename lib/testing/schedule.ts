@@ -48,6 +48,8 @@ export const independent = (a: Point, b: Point): boolean => {
 
 /** @internal */
 export interface Strategy {
+  /** Asked to pick even when one process is ready (otherwise that one runs without asking). */
+  readonly everyPick?: boolean
   pick(ready: ReadonlyArray<Fiber>, slice: number): number
   budget(f: Fiber, slice: number): number
   /** At a scheduling point of the running process `f`: `true` ends its slice there. */
@@ -237,7 +239,7 @@ export class ControlledScheduler implements Scheduler<Fiber> {
     }
     const n = this.ready.length
     if (n === 0) return undefined
-    const i = this.strategy.pick(this.ready, this.decisions.length)
+    const i = n === 1 && this.strategy.everyPick !== true ? 0 : this.strategy.pick(this.ready, this.decisions.length)
     const readyPids = this.onPick === undefined ? undefined : this.readyPids()
     const f = i === 0 ? (this.ready.shift() as Fiber) : (this.ready.splice(i, 1)[0] as Fiber)
     // recorded now, with the pick: a pick is never lost, whatever the slice does

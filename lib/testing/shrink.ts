@@ -102,21 +102,52 @@ const opText = (kind: string, nth: number, to: number | undefined, self: number)
 
 /**
  * The choices of a schedule in words, from a logged replay of it: who was
- * preempted where, who ran ahead of whom.
+ * preempted where, who ran ahead of whom. A run of picks that all pass over
+ * the same process (a starved one) is told as one line.
  *
  * @internal
  */
 export const explain = (decisions: ReadonlyArray<Decision>, log: ReadonlyArray<SliceLog>): Array<string> => {
   const out: Array<string> = []
+  /** Picks in a row (other slices in between allowed) that all passed over the same processes. */
+  let held: { pids: ReadonlyArray<number>; first: number; last: number; n: number } | undefined
+  const flush = (): void => {
+    if (held === undefined) return
+    const h = held
+    held = undefined
+    if (h.n >= 3) {
+      const who = h.pids.map(pidText).join(', ')
+      out.push(
+        `slices ${h.first}-${h.last}: ${who} ${h.pids.length === 1 ? 'was' : 'were'} held back: passed over at ${h.n} picks`
+      )
+      return
+    }
+    for (let i = h.first; i <= h.last; i++) {
+      const s = log[i]
+      const d = decisions[i]
+      if (s !== undefined && d !== undefined && d.pick > 0) {
+        out.push(`slice ${i}: ${pidText(s.pid)} ran ahead of ${s.ready.slice(0, d.pick).map(pidText).join(', ')}`)
+      }
+    }
+  }
   decisions.forEach((d, i) => {
     const s = log[i]
     if (s === undefined || (d.pick === 0 && d.budget === 0)) return
     const who = pidText(s.pid)
     if (d.pick > 0) {
-      const skipped = s.ready.slice(0, d.pick).map(pidText)
-      out.push(`slice ${i}: ${who} ran ahead of ${skipped.join(', ')}`)
+      const skipped = s.ready.slice(0, d.pick)
+      const both = held === undefined ? [] : held.pids.filter((p) => skipped.includes(p))
+      if (held !== undefined && both.length > 0) {
+        held.pids = both
+        held.last = i
+        held.n++
+      } else {
+        flush()
+        held = { pids: skipped, first: i, last: i, n: 1 }
+      }
     }
     if (d.budget > 0) {
+      flush()
       const passed = s.points.filter((p) => p.steps <= d.budget)
       const last = passed[passed.length - 1]
       if (last === undefined)
@@ -131,5 +162,6 @@ export const explain = (decisions: ReadonlyArray<Decision>, log: ReadonlyArray<S
       }
     }
   })
+  flush()
   return out
 }

@@ -40,6 +40,7 @@ const GLOBAL: Point = { kind: 'global' }
 
 /** One run of the search: follows the frames' choices, then extends them with default choices. @internal */
 export class DfsRun implements Strategy {
+  readonly everyPick = true
   private next = 0
   private pre = 0
   private forced: number | undefined = undefined
