@@ -9,7 +9,8 @@
  */
 import type { Reason } from '../Exit.js'
 import type { Fiber } from '../internal/fiber.js'
-import type { BadArg, NoProcess, SpawnOpts } from '../internal/host.js'
+import type { BadArg, NoProcess } from '../internal/errors.js'
+import type { SpawnOpts } from '../internal/host.js'
 import { Kernel, type KernelOptions } from '../internal/kernel.js'
 import type { Op } from '../internal/op.js'
 import { PidImpl, RefImpl } from '../internal/pid.js'
@@ -29,7 +30,7 @@ export class PointKernel extends Kernel {
   }
 
   private note(f: Fiber | undefined, kind: string, to?: number): void {
-    if (f !== undefined && f === this.running()) this.op = { kind, to }
+    if (this.point !== undefined && f !== undefined && f === this.running()) this.op = { kind, to }
   }
 
   /** The pid number a destination stands for now (a pid, a registered name, a reply alias). */
