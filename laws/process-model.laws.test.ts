@@ -234,11 +234,6 @@ describe('monitors', () => {
   })
   type Target = { readonly behavior: Behavior; readonly monitors: ReadonlyArray<boolean> }
   const Go = t.literal('go')
-  /** Matches the DOWN of one monitor only. */
-  const downOf = (ref: Process.Ref): t.Type<Exit.Down> => {
-    const is = (u: unknown): u is Exit.Down => Exit.Down.is(u) && u.ref === ref
-    return new t.Type('DownOf', is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
-  }
   const expectedReason = (b: Behavior): string =>
     b === 'return'
       ? ':normal (returned :ok)'
@@ -268,7 +263,7 @@ describe('monitors', () => {
         if (tg.behavior === 'dead') {
           // wait until it is gone (its own probe monitor), so the monitors below find it dead
           const probe = yield* Process.monitor(pid)
-          yield* Process.receive(downOf(probe))
+          yield* Process.receive(Exit.downOf(probe))
         }
         for (const dropped of tg.monitors) refs.push({ ref: yield* Process.monitor(pid), target: i, dropped })
       }

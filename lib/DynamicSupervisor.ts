@@ -41,6 +41,7 @@ import * as Start from './Start.js'
 import * as Supervisor from './Supervisor.js'
 import * as supervision from './internal/supervision.js'
 import { describe, checkStartOptions } from './internal/check.js'
+import { guard } from './internal/guard.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -155,7 +156,7 @@ const stopAll = (st: State): Effect.Effect<never, void> =>
       )
       killers.push(yield* Process.spawn(killer))
     }
-    const Down = supervision.guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && waiting.has(u.ref))
+    const Down = guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && waiting.has(u.ref))
     while (waiting.size > 0) {
       const m = yield* Process.receive(Down)
       waiting.delete(m.ref)

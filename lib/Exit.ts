@@ -30,6 +30,7 @@
 import * as t from 'io-ts'
 import type { Type } from 'io-ts'
 import { pid, ref, type Pid, type Ref } from './Pid.js'
+import { guard } from './internal/guard.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -341,6 +342,21 @@ export const isExiting = (u: unknown): u is Exiting =>
   typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'Exiting' && 'reason' in u
 
 /**
+ * The reason a process ends with when the typed failure `error` goes
+ * uncaught: the failure of `Process.exit(reason)` ends it with `reason`
+ * itself, any other with `Failure(error)`.
+ *
+ * @example
+ * import { Exit } from 'fp-ts-actors'
+ * Exit.reasonOf('boom') // { _tag: 'Failure', error: 'boom' }
+ * Exit.reasonOf(Exit.exiting(Exit.shutdown)) // { _tag: 'Shutdown' }
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const reasonOf = (error: unknown): Reason => (isExiting(error) ? error.reason : failure(error))
+
+/**
  * Folds a reason, one case per tag.
  *
  * @example
@@ -519,3 +535,43 @@ export const Down: Type<Down, Down, unknown> = t.type(
   { _tag: t.literal('DOWN'), ref, pid: t.union([pid, t.string]), reason },
   'Down'
 )
+
+// -------------------------------------------------------------------------------------
+// receive patterns
+// -------------------------------------------------------------------------------------
+
+/**
+ * Receive pattern: the `DOWN` of one monitor and no other message (Erlang's
+ * `{'DOWN', Ref, process, _, Reason}` with `Ref` bound), so a receive
+ * waiting for it leaves every other message queued.
+ *
+ * @example
+ * import { Effect, Exit, Process } from 'fp-ts-actors'
+ * const waitForEnd = (pid: Process.Pid) =>
+ *   Effect.flatMap(Process.monitor(pid), (ref) => Process.receive(Exit.downOf(ref)))
+ *
+ * @category receive patterns
+ * @since 0.1.0
+ */
+export const downOf = (monitor: Ref): Type<Down, Down, unknown> =>
+  guard('DOWN', (u): u is Down => Down.is(u) && u.ref === monitor)
+
+/**
+ * Receive pattern: the `EXIT` message of one linked process and no other
+ * (Erlang's `{'EXIT', Pid, Reason}` with `Pid` bound), for a process that
+ * traps exits.
+ *
+ * @example
+ * import { Effect, Exit, Process } from 'fp-ts-actors'
+ * const program = Effect.gen(function* () {
+ *   yield* Process.trapExit(true)
+ *   const child = yield* Process.spawnLink(Effect.fail('boom'))
+ *   const m = yield* Process.receive(Exit.exitFrom(child))
+ *   return Exit.format(m.reason) // '{:failure, :boom}'
+ * })
+ *
+ * @category receive patterns
+ * @since 0.1.0
+ */
+export const exitFrom = (from: Pid<unknown>): Type<ExitSignal, ExitSignal, unknown> =>
+  guard('EXIT', (u): u is ExitSignal => ExitSignal.is(u) && u.from === from)

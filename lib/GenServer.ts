@@ -58,6 +58,8 @@ import type { Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
 import * as Start from './Start.js'
 import { describe, checkServer, checkMs, checkStartOptions } from './internal/check.js'
+import { guard } from './internal/guard.js'
+import { exitCall, sendQuietly } from './internal/otp.js'
 
 declare const FromTypeId: unique symbol
 
@@ -257,10 +259,6 @@ interface AckMsg {
   readonly result: 'ok' | Start.StartError
 }
 
-/** A codec from a type guard: the selective-receive pattern for "this message, with this ref". */
-const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
-  new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
-
 const hasTagAndRef = (u: unknown, tag: string, ref: Ref): boolean =>
   typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag && (u as { ref?: unknown }).ref === ref
 
@@ -270,24 +268,10 @@ const replyOf = (alias: Ref): t.Type<ReplyMsg> =>
 const ackOf = (ref: Ref): t.Type<AckMsg> =>
   guard('GenServer.Ack', (u): u is AckMsg => hasTagAndRef(u, 'GenServer.Ack', ref))
 
-const downOf = (ref: Ref): t.Type<Exit.Down> => guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
-
-/** How a typed failure of a callback becomes an exit reason (as the run loop does for a process). */
-const reasonOf = (e: unknown): Exit.Reason => (Exit.isExiting(e) ? e.reason : Exit.failure(e))
-
-const callFailed = (
-  reason: Exit.Reason,
-  call: string,
-  args: ReadonlyArray<unknown>
-): Effect.Effect<Exit.Exiting, never> => Effect.fail(Exit.exiting(Exit.callExit(reason, call, args)))
-
 const callingSelf = Exit.custom('calling_self')
 
 const resolve = (server: Server): Effect.Effect<never, Option<Pid<unknown>>> =>
   typeof server === 'string' ? Process.whereis(server) : Effect.succeed(O.some(server))
-
-const sendQuietly = (dest: Process.Dest, message: unknown): Effect.Effect<never, void> =>
-  Effect.catchAll(Process.send(dest, message), () => Effect.unit)
 
 const RESULT_TAGS: ReadonlySet<unknown> = new Set(['Reply', 'NoReply', 'Stop'])
 
@@ -345,7 +329,7 @@ const serve = <Arg, S, Req, Rep, E>(
       const t = b.terminate
       return Effect.match(
         Effect.suspend(() => t(reason, s)),
-        (e) => reasonOf(e),
+        (e) => Exit.reasonOf(e),
         () => reason
       )
     }
@@ -362,7 +346,7 @@ const serve = <Arg, S, Req, Rep, E>(
       from: FromImpl | undefined
     ): Effect.Effect<Exit.Exiting, never> =>
       Effect.flatMap(Effect.either(Effect.suspend(run)), (r) => {
-        if (E.isLeft(r)) return stop(reasonOf(r.left), s)
+        if (E.isLeft(r)) return stop(Exit.reasonOf(r.left), s)
         const res = r.right
         if (!isResult(res)) return stop(badReturn(res), s)
         switch (res._tag) {
@@ -421,7 +405,7 @@ const serve = <Arg, S, Req, Rep, E>(
         }
       }
       const init = yield* Effect.either(Effect.suspend(() => b.init(arg)))
-      if (E.isLeft(init)) return yield* Process.exit(reasonOf(init.left))
+      if (E.isLeft(init)) return yield* Process.exit(Exit.reasonOf(init.left))
       const r: unknown = init.right
       const tag = typeof r === 'object' && r !== null ? (r as { _tag?: unknown })._tag : undefined
       if (tag === 'Ok' && 'state' in (r as object)) {
@@ -489,7 +473,7 @@ const startWith = <Arg, S, Req, Rep, E>(
           m.result === 'ok' ? Effect.succeed(pid) : Effect.fail(m.result)
         )
       ),
-      Process.on(downOf(mref), (m) => Effect.fail(Start.initFailed(m.reason)))
+      Process.on(Exit.downOf(mref), (m) => Effect.fail(Start.initFailed(m.reason)))
     )
   })
 }
@@ -564,28 +548,28 @@ export const call = <R = unknown>(
   const args = [server, request, timeout] as const
   return Effect.gen(function* () {
     const target = yield* resolve(server)
-    if (O.isNone(target)) return yield* callFailed(Exit.noproc, 'GenServer.call', args)
+    if (O.isNone(target)) return yield* exitCall(Exit.noproc, 'GenServer.call', args)
     const pid = target.value
     const me = yield* Process.self
-    if (pid === me) return yield* callFailed(callingSelf, 'GenServer.call', args)
+    if (pid === me) return yield* exitCall(callingSelf, 'GenServer.call', args)
     const alias = yield* Process.alias({ oneShot: true })
     const mref = yield* Process.monitor(pid)
     const from: FromImpl = { pid: me, alias }
     yield* sendQuietly(pid, { _tag: 'GenServer.Call', from, request })
     return yield* Process.receive(
       Process.on(replyOf(alias), (m) => Effect.as(Process.demonitor(mref, { flush: true }), m.reply as R)),
-      Process.on(downOf(mref), (m) =>
-        Effect.flatMap(Process.unalias(alias), () => callFailed(m.reason, 'GenServer.call', args))
+      Process.on(Exit.downOf(mref), (m) =>
+        Effect.flatMap(Process.unalias(alias), () => exitCall(m.reason, 'GenServer.call', args))
       ),
       Process.after(timeout, () =>
         Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
           Effect.flatMap(Process.unalias(alias), (active) =>
             active
-              ? callFailed(Exit.timeout, 'GenServer.call', args)
+              ? exitCall(Exit.timeout, 'GenServer.call', args)
               : // the one-shot alias was used: the reply is in the mailbox already
                 Process.receive(
                   Process.on(replyOf(alias), (m) => Effect.succeed(m.reply as R)),
-                  Process.after(0, () => callFailed(Exit.timeout, 'GenServer.call', args))
+                  Process.after(0, () => exitCall(Exit.timeout, 'GenServer.call', args))
                 )
           )
         )
@@ -655,18 +639,18 @@ export const stop = (
   const args = [server, reason, timeout] as const
   return Effect.gen(function* () {
     const target = yield* resolve(server)
-    if (O.isNone(target)) return yield* callFailed(Exit.noproc, 'GenServer.stop', args)
+    if (O.isNone(target)) return yield* exitCall(Exit.noproc, 'GenServer.stop', args)
     const pid = target.value
     const me = yield* Process.self
-    if (pid === me) return yield* callFailed(callingSelf, 'GenServer.stop', args)
+    if (pid === me) return yield* exitCall(callingSelf, 'GenServer.stop', args)
     const mref = yield* Process.monitor(pid)
     yield* sendQuietly(pid, { _tag: 'GenServer.Stop', reason })
     return yield* Process.receive(
-      Process.on(downOf(mref), (m) =>
-        sameReason(m.reason, reason) ? Effect.unit : callFailed(m.reason, 'GenServer.stop', args)
+      Process.on(Exit.downOf(mref), (m) =>
+        sameReason(m.reason, reason) ? Effect.unit : exitCall(m.reason, 'GenServer.stop', args)
       ),
       Process.after(timeout, () =>
-        Effect.flatMap(Process.demonitor(mref, { flush: true }), () => callFailed(Exit.timeout, 'GenServer.stop', args))
+        Effect.flatMap(Process.demonitor(mref, { flush: true }), () => exitCall(Exit.timeout, 'GenServer.stop', args))
       )
     )
   })

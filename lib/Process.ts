@@ -359,14 +359,6 @@ export const monitor = (target: Pid<unknown> | string): Effect<never, Ref> => {
   return prim((f, t) => f.host.monitor(f, t as PidImpl | string), target)
 }
 
-const isDownOf =
-  (ref: unknown) =>
-  (m: unknown): boolean =>
-    typeof m === 'object' &&
-    m !== null &&
-    (m as { _tag?: unknown })._tag === 'DOWN' &&
-    (m as { ref?: unknown }).ref === ref
-
 /**
  * Removes a monitor; succeeds with whether it was still active. With
  * `flush`, a `DOWN` of that ref already in the mailbox is removed too.
@@ -384,7 +376,7 @@ export const demonitor = (ref: Ref, options?: { readonly flush?: boolean }): Eff
   return prim(
     (f, r) => {
       const active = f.host.demonitor(f, r as RefImpl)
-      if (flush) f.removeFirst(isDownOf(r))
+      if (flush) f.removeFirst(Ex.downOf(r as Ref).is)
       return active
     },
     checkRef('Process.demonitor', ref)

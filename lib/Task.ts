@@ -47,6 +47,8 @@ import * as Exit from './Exit.js'
 import type { Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
 import { checkMs, checkProgram, describe } from './internal/check.js'
+import { guard } from './internal/guard.js'
+import { exitCall, sendQuietly } from './internal/otp.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -129,10 +131,6 @@ interface TimedOutMsg {
   readonly tag: Ref
 }
 
-/** A codec from a type guard: the selective-receive pattern for "this message, with this ref". */
-const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
-  new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
-
 const tagOf = (u: unknown, tag: string): unknown =>
   typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag
     ? (u as { tag?: unknown }).tag
@@ -143,20 +141,6 @@ const replyOf = (tag: Ref): t.Type<ReplyMsg> =>
 
 const timedOutOf = (tag: Ref): t.Type<TimedOutMsg> =>
   guard('Task.TimedOut', (u): u is TimedOutMsg => tagOf(u, 'Task.TimedOut') === tag)
-
-const downOf = (ref: Ref): t.Type<Exit.Down> => guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
-
-const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitSignal> =>
-  guard('EXIT', (u): u is Exit.ExitSignal => Exit.ExitSignal.is(u) && u.from === pid)
-
-const sendQuietly = (dest: Process.Dest, message: unknown): Effect.Effect<never, void> =>
-  Effect.catchAll(Process.send(dest, message), () => Effect.unit)
-
-const exitWith = (
-  reason: Exit.Reason,
-  call: string,
-  args: ReadonlyArray<unknown>
-): Effect.Effect<Exit.Exiting, never> => Effect.fail(Exit.exiting(Exit.callExit(reason, call, args)))
 
 const notOwner: NotOwner = { _tag: 'NotOwner' }
 
@@ -230,12 +214,12 @@ const await_ = <E, A>(task: Task<E, A>, timeout: number = 5000): Effect.Effect<E
     task,
     Process.receive(
       Process.on(replyOf(task.alias), (m) => Effect.as(Process.demonitor(task.ref, { flush: true }), m.value as A)),
-      Process.on(downOf(task.ref), (m) =>
-        Effect.flatMap(Process.unalias(task.alias), () => exitWith(m.reason, 'Task.await', args))
+      Process.on(Exit.downOf(task.ref), (m) =>
+        Effect.flatMap(Process.unalias(task.alias), () => exitCall(m.reason, 'Task.await', args))
       ),
       Process.after(timeout, () =>
         Effect.flatMap(Process.demonitor(task.ref, { flush: true }), () =>
-          Effect.flatMap(Process.unalias(task.alias), () => exitWith(Exit.timeout, 'Task.await', args))
+          Effect.flatMap(Process.unalias(task.alias), () => exitCall(Exit.timeout, 'Task.await', args))
         )
       )
     )
@@ -265,7 +249,7 @@ const yield_ = <E, A>(task: Task<E, A>, timeout: number = 5000): Effect.Effect<N
       Process.on(replyOf(task.alias), (m) =>
         Effect.as(Process.demonitor(task.ref, { flush: true }), O.some(E.right(m.value as A)))
       ),
-      Process.on(downOf(task.ref), (m) => Effect.as(Process.unalias(task.alias), O.some(E.left(m.reason)))),
+      Process.on(Exit.downOf(task.ref), (m) => Effect.as(Process.unalias(task.alias), O.some(E.left(m.reason)))),
       Process.after(timeout, () => Effect.succeed(O.none))
     )
   )
@@ -287,7 +271,7 @@ const expected = (reason: Exit.Reason, type: ShutdownType): boolean =>
 /** The task was already dead when `shutdown` monitored it: look at the owner's own DOWN. */
 const flushNoproc = (task: Task<unknown, unknown>, type: ShutdownType): Effect.Effect<never, Option<Exit.Reason>> =>
   Process.receive(
-    Process.on(downOf(task.ref), (m) => Effect.succeed(expected(m.reason, type) ? O.none : O.some(m.reason))),
+    Process.on(Exit.downOf(task.ref), (m) => Effect.succeed(expected(m.reason, type) ? O.none : O.some(m.reason))),
     Process.after(0, () => Effect.as(Process.demonitor(task.ref, { flush: true }), O.some(Exit.noproc)))
   )
 
@@ -301,7 +285,7 @@ const shutdownReceive = <A>(
   timeout: number
 ): Effect.Effect<never, Option<Outcome<A>>> =>
   Process.receive(
-    Process.on(downOf(mon), (m) => {
+    Process.on(Exit.downOf(mon), (m) => {
       if (m.reason._tag === 'NoProc') {
         return Effect.flatMap(flushNoproc(task, type), (reason) =>
           Effect.map(flushReply(task), (r) => orExit(r, reason))
@@ -413,7 +397,7 @@ export const awaitMany = <E, A>(
               }),
               Process.on(Down, (m) => {
                 pending.delete(m.ref)
-                return Effect.flatMap(giveUp, () => exitWith(m.reason, 'Task.awaitMany', args))
+                return Effect.flatMap(giveUp, () => exitCall(m.reason, 'Task.awaitMany', args))
               })
             ),
             () => collect
@@ -422,7 +406,7 @@ export const awaitMany = <E, A>(
     const done = yield* Effect.timeout(collect, timeout)
     if (O.isNone(done)) {
       yield* giveUp
-      return yield* exitWith(Exit.timeout, 'Task.awaitMany', args)
+      return yield* exitCall(Exit.timeout, 'Task.awaitMany', args)
     }
     return tasks.map((task) => replies.get(task.ref) as A)
   })
@@ -567,7 +551,7 @@ export const asyncStream = <T, E, B>(
       Process.receive(
         Process.on(replyOf(tag), () => flush(tag, pid)),
         Process.on(timedOutOf(tag), () => flush(tag, pid)),
-        Process.on(exitFrom(pid), () => flush(tag, pid)),
+        Process.on(Exit.exitFrom(pid), () => flush(tag, pid)),
         Process.after(0, () => Effect.unit)
       )
 
@@ -576,7 +560,7 @@ export const asyncStream = <T, E, B>(
       Effect.asUnit(
         Effect.traverseArray(([ref, r]: readonly [Ref, Running]) =>
           Effect.flatMap(unlinkAndKill(r.pid), () =>
-            Effect.flatMap(Process.receive(downOf(ref)), () => flush(r.tag, r.pid))
+            Effect.flatMap(Process.receive(Exit.downOf(ref)), () => flush(r.tag, r.pid))
           )
         )([...running.entries()])
       )
@@ -619,7 +603,7 @@ export const asyncStream = <T, E, B>(
             if (onTimeout === 'exit') {
               yield* closeAll
               yield* Process.unalias(alias)
-              return yield* exitWith(Exit.timeout, 'Task.asyncStream', [timeout, r.item])
+              return yield* exitCall(Exit.timeout, 'Task.asyncStream', [timeout, r.item])
             }
             outcome = E.left(Exit.timeout)
           }

@@ -8,14 +8,14 @@ import * as Start from '../lib/Start.js'
 import type * as Supervisor from '../lib/Supervisor.js'
 
 import { run } from './interpreter.js'
-import { runLogged, downOf, value } from './support.js'
+import { runLogged, value } from './support.js'
 import { spec, worker } from './workers.js'
 
 const waitGone = <E>(pid: Pid<unknown>, act: Effect.Effect<E, void>) =>
   Effect.gen(function* () {
     const ref = yield* Process.monitor(pid)
     yield* act
-    yield* Process.receive(downOf(ref))
+    yield* Process.receive(Exit.downOf(ref))
   })
 
 const pids = (children: ReadonlyArray<Supervisor.Child>) =>

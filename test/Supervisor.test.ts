@@ -10,7 +10,7 @@ import * as Supervisor from '../lib/Supervisor.js'
 import * as TestRuntime from '../lib/testing/TestRuntime.js'
 
 import { run } from './interpreter.js'
-import { runLogged, downOf, value } from './support.js'
+import { runLogged, value } from './support.js'
 import { Cmd, spec, worker } from './workers.js'
 
 const pidOf = (sup: Pid<unknown>, id: string) =>
@@ -26,7 +26,7 @@ const killAndWait = (pid: Pid<unknown>, reason: Exit.Reason = Exit.kill) =>
   Effect.gen(function* () {
     const ref = yield* Process.monitor(pid)
     yield* Process.exit(pid, reason)
-    yield* Process.receive(downOf(ref))
+    yield* Process.receive(Exit.downOf(ref))
   })
 
 /** Sends a command to the child `id` and waits until it is gone. */
@@ -331,7 +331,7 @@ describe('Supervisor restart intensity', () => {
         const innerPid = yield* pidOf(top, 'inner')
         const innerRef = yield* Process.monitor(innerPid)
         yield* killAndWait(yield* pidOf(innerPid, 'w'))
-        const down = yield* Process.receive(downOf(innerRef))
+        const down = yield* Process.receive(Exit.downOf(innerRef))
         const newInner = yield* pidOf(top, 'inner')
         return {
           innerExit: down.reason,
@@ -575,7 +575,7 @@ describe('Supervisor with GenServer children (checked against Elixir 1.14)', () 
         const b = yield* pidOf(sup, 'b')
         const ref = yield* Process.monitor(b)
         yield* GenServer.cast(b, 'boom')
-        yield* Process.receive(downOf(ref))
+        yield* Process.receive(Exit.downOf(ref))
         yield* Supervisor.whichChildren(sup)
         yield* Supervisor.stop(sup)
       })

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
-import { Go, Ready, downOf, within, runMain, collectExits } from './support.js'
+import { Go, Ready, within, runMain, collectExits } from './support.js'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -24,7 +24,7 @@ const killWhenReady = <E, A>(program: (main: Pid) => Effect.Effect<E, A>, reason
     const [pid, ref] = yield* Process.spawnMonitor(program(main))
     yield* within(Ready)
     yield* Process.exit(pid, reason)
-    const down = yield* within(downOf(ref))
+    const down = yield* within(Exit.downOf(ref))
     return { pid, reason: down.reason }
   })
 
@@ -209,7 +209,7 @@ describe('onExit sees the interrupting reason', () => {
         )
         const { pid } = yield* within(Partner)
         yield* Process.send(pid, 'go')
-        const down = yield* within(downOf(ref))
+        const down = yield* within(Exit.downOf(ref))
         return { target, reason: down.reason }
       })
     )
@@ -553,7 +553,7 @@ describe('Effect.timeout around a receive', () => {
         yield* Process.send(me, 42)
         const first = yield* Effect.timeout(Process.receive(t.string), 20)
         yield* Process.send(sender, 'go')
-        yield* within(downOf(ref))
+        yield* within(Exit.downOf(ref))
         const mailbox = yield* Effect.sync(() => rt.processes().find((p) => p.pid === me)?.mailbox)
         const next = yield* Process.receive(
           Process.on(t.string, (s) => Effect.succeed(O.some(s))),

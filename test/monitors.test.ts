@@ -6,7 +6,7 @@ import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
-import { downOf, within, nothing, pingable, ping, onGo, runMain } from './support.js'
+import { within, nothing, pingable, ping, onGo, runMain } from './support.js'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -17,7 +17,7 @@ const SystemMessage = t.union([Exit.ExitSignal, Exit.Down])
 /** A process that has already exited (normally). */
 const deadPid = Effect.gen(function* () {
   const [pid, ref] = yield* Process.spawnMonitor(Effect.unit)
-  yield* within(downOf(ref))
+  yield* within(Exit.downOf(ref))
   return pid
 })
 
@@ -140,11 +140,11 @@ describe('monitor', () => {
         for (const body of bodies) {
           const [target, ref] = yield* Process.spawnMonitor(onGo(body))
           yield* Process.send(target, 'go')
-          reasons.push((yield* within(downOf(ref))).reason)
+          reasons.push((yield* within(Exit.downOf(ref))).reason)
         }
         const [killedTarget, ref] = yield* Process.spawnMonitor(pingable)
         yield* Process.exit(killedTarget, Exit.kill)
-        reasons.push((yield* within(downOf(ref))).reason)
+        reasons.push((yield* within(Exit.downOf(ref))).reason)
         const exitMessage = yield* nothing(Exit.ExitSignal)
         const helper = yield* Process.spawn(pingable)
         const reply = yield* ping(helper)
@@ -182,7 +182,7 @@ describe('demonitor', () => {
       rt,
       Effect.gen(function* () {
         const [, ref] = yield* Process.spawnMonitor(Effect.unit)
-        yield* within(downOf(ref))
+        yield* within(Exit.downOf(ref))
         return yield* Process.demonitor(ref)
       })
     )
@@ -205,14 +205,14 @@ describe('demonitor', () => {
         yield* Process.send(t1, 'go')
         yield* Process.send(t2, 'go')
         // both DOWNs of a target are delivered together: once the second is here, the first is in the mailbox
-        yield* within(downOf(sentinel1))
-        yield* within(downOf(sentinel2))
+        yield* within(Exit.downOf(sentinel1))
+        yield* within(Exit.downOf(sentinel2))
         const mailboxBefore = yield* mailbox
         const flushResult = yield* Process.demonitor(flushed, { flush: true })
         const keptResult = yield* Process.demonitor(kept)
         const mailboxAfter = yield* mailbox
-        const flushedDown = yield* nothing(downOf(flushed), 0)
-        const keptDown = yield* nothing(downOf(kept), 0)
+        const flushedDown = yield* nothing(Exit.downOf(flushed), 0)
+        const keptDown = yield* nothing(Exit.downOf(kept), 0)
         return { t2, kept, mailboxBefore, flushResult, keptResult, mailboxAfter, flushedDown, keptDown }
       })
     )
@@ -395,7 +395,7 @@ describe('registered names', () => {
         yield* Process.register('svc', first)
         const during = yield* Process.whereis('svc')
         yield* Process.send(first, 'go')
-        yield* within(downOf(ref))
+        yield* within(Exit.downOf(ref))
         const afterExit = yield* Process.whereis('svc')
         const second = yield* Process.spawn(pingable)
         const again = yield* Effect.either(Process.register('svc', second))

@@ -10,7 +10,7 @@ import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
-import { Go, Ready, Ping, downOf, within, nothing, pingable, ping, onGo, runMain, collectExits } from './support.js'
+import { Go, Ready, Ping, within, nothing, pingable, ping, onGo, runMain, collectExits } from './support.js'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -19,15 +19,6 @@ import { Go, Ready, Ping, downOf, within, nothing, pingable, ping, onGo, runMain
 type Pid = Process.Pid<unknown>
 
 const Got = t.type({ _tag: t.literal('got'), msg: Exit.ExitSignal })
-
-/** Matches only the EXIT message about one pid. */
-const exitFrom = (pid: Pid): t.Type<Exit.ExitSignal> =>
-  new t.Type<Exit.ExitSignal>(
-    'ExitFrom',
-    (u): u is Exit.ExitSignal => Exit.ExitSignal.is(u) && u.from === pid,
-    (u, c) => (Exit.ExitSignal.is(u) && u.from === pid ? t.success(u) : t.failure(u, c)),
-    t.identity
-  )
 
 /** Traps exits, says 'ready' to `main`, then forwards every EXIT message to `main` and answers pings. */
 const forwarder = (main: Pid) =>
@@ -83,7 +74,7 @@ describe('normal exits through links', () => {
         const ref = yield* Process.monitor(a)
         const linkedBefore = yield* linksOf(rt, me)
         yield* Process.send(a, 'go')
-        const down = yield* within(downOf(ref))
+        const down = yield* within(Exit.downOf(ref))
         const exitMessage = yield* nothing(Exit.ExitSignal)
         const linkedAfter = yield* linksOf(rt, me)
         return { a, linkedBefore, down: down.reason, exitMessage, linkedAfter, running: 'still running' }
@@ -140,7 +131,7 @@ describe('crashes through links', () => {
           )
           const pids = yield* within(Pids)
           yield* Process.send(pids.c, 'go')
-          const down = yield* within(downOf(refA))
+          const down = yield* within(Exit.downOf(refA))
           return { a, b: pids.b, c: pids.c, down }
         })
       )
@@ -188,7 +179,7 @@ describe('crashes through links', () => {
         )
         const { a } = yield* within(t.type({ _tag: t.literal('a'), a: Process.pid }))
         yield* Process.send(a, 'go')
-        const down = yield* within(downOf(ref))
+        const down = yield* within(Exit.downOf(ref))
         return { b, down: down.reason }
       })
     )
@@ -223,9 +214,9 @@ describe('exit(pid, kill) is untrappable', () => {
           const refN = yield* Process.monitor(n)
           yield* Process.exit(target, Exit.kill)
           const aliveRightAfter = yield* Process.isAlive(target)
-          const exitMessage = yield* within(exitFrom(target))
-          const downT = yield* within(downOf(refT))
-          const downN = yield* within(downOf(refN))
+          const exitMessage = yield* within(Exit.exitFrom(target))
+          const downT = yield* within(Exit.downOf(refT))
+          const downN = yield* within(Exit.downOf(refN))
           return { target, n, aliveRightAfter, exitMessage, downT: downT.reason, downN: downN.reason }
         })
       )
@@ -260,8 +251,8 @@ describe('exit(kill) in the process own code (exit/1) is a trappable kill', () =
         const { n } = yield* within(NPid)
         const refN = yield* Process.monitor(n)
         yield* Process.send(a, 'go')
-        const exitMessage = yield* within(exitFrom(a))
-        const downN = yield* within(downOf(refN))
+        const exitMessage = yield* within(Exit.exitFrom(a))
+        const downN = yield* within(Exit.downOf(refN))
         const reply = yield* ping(yield* Process.spawn(pingable))
         return { a, n, exitMessage, downN: downN.reason, reply }
       })
@@ -338,7 +329,7 @@ describe('exit(pid, reason) with any other reason', () => {
         yield* within(Ready)
         yield* Process.exit(target, reason)
         const aliveRightAfter = yield* Process.isAlive(target)
-        const down = yield* within(downOf(ref))
+        const down = yield* within(Exit.downOf(ref))
         return { aliveRightAfter, down: down.reason }
       })
     )
@@ -542,7 +533,7 @@ describe('linking to a dead process', () => {
       rt,
       Effect.gen(function* () {
         const [dead, ref] = yield* Process.spawnMonitor(Effect.unit)
-        yield* within(downOf(ref))
+        yield* within(Exit.downOf(ref))
         const linked = yield* Effect.either(Process.link(dead))
         const exitMessage = yield* nothing(Exit.ExitSignal)
         return { dead, linked, exitMessage }
@@ -558,9 +549,9 @@ describe('linking to a dead process', () => {
       rt,
       Effect.gen(function* () {
         const [dead, ref] = yield* Process.spawnMonitor(Effect.unit)
-        yield* within(downOf(ref))
+        yield* within(Exit.downOf(ref))
         const [, refP] = yield* Process.spawnMonitor(Process.link(dead))
-        const down = yield* within(downOf(refP))
+        const down = yield* within(Exit.downOf(refP))
         return { dead, reason: down.reason }
       })
     )
@@ -574,7 +565,7 @@ describe('linking to a dead process', () => {
       Effect.gen(function* () {
         yield* Process.trapExit(true)
         const [dead, ref] = yield* Process.spawnMonitor(Effect.unit)
-        yield* within(downOf(ref))
+        yield* within(Exit.downOf(ref))
         const linked = yield* Effect.either(Process.link(dead))
         const msg = yield* within(Exit.ExitSignal)
         return { dead, linked, msg }
@@ -601,7 +592,7 @@ describe('links are bidirectional sets', () => {
         const mineAfter = yield* linksOf(rt, me)
         const theirsAfter = yield* linksOf(rt, target)
         yield* Process.send(target, 'go')
-        const down = yield* within(downOf(ref))
+        const down = yield* within(Exit.downOf(ref))
         return { me, target, mine, theirs, mineAfter, theirsAfter, down: down.reason, survived: true }
       })
     )
@@ -630,7 +621,7 @@ describe('links are bidirectional sets', () => {
         const ref = yield* Process.monitor(target)
         yield* Process.send(target, 'go')
         const msg = yield* within(Exit.ExitSignal)
-        yield* within(downOf(ref))
+        yield* within(Exit.downOf(ref))
         return { target, msg }
       })
     )
@@ -657,7 +648,7 @@ describe('links are bidirectional sets', () => {
         yield* within(Ready)
         yield* Process.send(b, 'go')
         const got = yield* within(Got)
-        const down = yield* within(downOf(refB))
+        const down = yield* within(Exit.downOf(refB))
         const reply = yield* ping(other)
         return { b, msg: got.msg, down: down.reason, reply }
       })
@@ -682,7 +673,7 @@ describe('links are bidirectional sets', () => {
         )
         const ref = yield* Process.monitor(target)
         yield* Process.send(target, 'go')
-        const down = yield* within(downOf(ref))
+        const down = yield* within(Exit.downOf(ref))
         return { down: down.reason, survived: true }
       })
     )
@@ -714,7 +705,7 @@ describe('chains of three: A-B-C', () => {
         )
         const { b, c } = yield* within(Pids)
         yield* Process.send(c, 'go')
-        const down = yield* within(downOf(refA))
+        const down = yield* within(Exit.downOf(refA))
         return { a, b, c, down: down.reason }
       })
     )
@@ -757,7 +748,7 @@ describe('chains of three: A-B-C', () => {
         const got = yield* within(Got)
         const aAlive = yield* Process.isAlive(a)
         const bAlive = yield* Process.isAlive(b)
-        const downA = yield* nothing(downOf(refA))
+        const downA = yield* nothing(Exit.downOf(refA))
         const aReply = yield* ping(a)
         const bReply = yield* ping(b)
         const aLinks = yield* linksOf(rt, a)
@@ -847,7 +838,7 @@ describe('faults stay inside their process', () => {
           )
         )
         yield* Process.send(crasher, 'bad')
-        const down = yield* within(downOf(ref))
+        const down = yield* within(Exit.downOf(ref))
         const bystanderReply = yield* ping(bystander)
         const later = yield* Process.spawn(pingable)
         const laterReply = yield* ping(later)

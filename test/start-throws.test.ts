@@ -11,7 +11,7 @@ import { Agent, DynamicSupervisor, Effect, Exit, GenServer, Process, Start, Supe
 import type { Pid } from '../lib/Pid.js'
 
 import { run } from './interpreter.js'
-import { downOf, drain, value } from './support.js'
+import { drain, value } from './support.js'
 import { spec } from './workers.js'
 
 const oops = new Error('oops')
@@ -164,7 +164,7 @@ describe('internal messages cannot be forged', () => {
     Effect.gen(function* () {
       const ref = yield* Process.monitor(pid)
       yield* Process.exit(pid, Exit.kill)
-      yield* Process.receive(downOf(ref))
+      yield* Process.receive(Exit.downOf(ref))
     })
 
   it('Supervisor: forged window messages do not reset the restart count', async () => {
@@ -185,7 +185,7 @@ describe('internal messages cannot be forged', () => {
           yield* crash(c.pid.value)
         }
         return yield* Process.receive(
-          Process.on(downOf(supMon), (down) => Effect.succeed(down.reason)),
+          Process.on(Exit.downOf(supMon), (down) => Effect.succeed(down.reason)),
           Process.after(5_000, () => Effect.succeed('the supervisor is still alive'))
         )
       })
@@ -208,7 +208,7 @@ describe('internal messages cannot be forged', () => {
           yield* crash(c.pid.value)
         }
         return yield* Process.receive(
-          Process.on(downOf(supMon), (down) => Effect.succeed(down.reason)),
+          Process.on(Exit.downOf(supMon), (down) => Effect.succeed(down.reason)),
           Process.after(5_000, () => Effect.succeed('the supervisor is still alive'))
         )
       })

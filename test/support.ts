@@ -17,15 +17,6 @@ export const Pong = t.literal('pong')
 
 export const Ping = t.type({ _tag: t.literal('ping'), from: Process.pid })
 
-/** Matches only the DOWN of one monitor. */
-export const downOf = (ref: Process.Ref): t.Type<Exit.Down> =>
-  new t.Type<Exit.Down>(
-    'DownOf',
-    (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref,
-    (u, c) => (Exit.Down.is(u) && u.ref === ref ? t.success(u) : t.failure(u, c)),
-    t.identity
-  )
-
 /** Receives a message `codec` matches; a process that waits too long dies, so the test fails with a clear reason. */
 export const within = <A>(codec: t.Decoder<unknown, A>, ms = 10_000): Effect.Effect<never, A> =>
   Process.receive(

@@ -75,7 +75,7 @@ export type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 export const reasonOf = (cause: Op): Reason => {
   switch (cause._op) {
     case op.FAIL:
-      return Ex.isExiting(cause.i0) ? cause.i0.reason : Ex.failure(cause.i0)
+      return Ex.reasonOf(cause.i0)
     case op.DIE:
       return Ex.defect(cause.i0)
     default:

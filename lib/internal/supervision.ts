@@ -5,7 +5,6 @@
  *
  * @internal
  */
-import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
 import * as Effect from '../Effect.js'
@@ -90,7 +89,7 @@ export const startFailure = (e: unknown): Started => {
         return { _tag: 'Failed', reason: Exit.custom({ already_started: e.pid }) }
     }
   }
-  return { _tag: 'Failed', reason: Exit.isExiting(e) ? e.reason : Exit.failure(e) }
+  return { _tag: 'Failed', reason: Exit.reasonOf(e) }
 }
 
 /**
@@ -109,21 +108,11 @@ export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
     (r): Started => (E.isLeft(r) ? { _tag: 'Failed', reason: r.left } : r.right)
   )
 
-/** A codec from a type guard. */
-export const guard = <A>(name: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
-  new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c)), t.identity)
-
-export const downOf = (ref: Process.Ref): t.Type<Exit.Down> =>
-  guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
-
-export const exitFrom = (pid: Pid<unknown>): t.Type<Exit.ExitSignal> =>
-  guard('EXIT', (u): u is Exit.ExitSignal => Exit.ExitSignal.is(u) && u.from === pid)
-
 /** Unlinks `pid` and drops its EXIT message if it is there already. */
 export const unlinkFlush = (pid: Pid<unknown>): Effect.Effect<never, void> =>
   Effect.flatMap(Process.unlink(pid), () =>
     Process.receive(
-      Process.on(exitFrom(pid), () => Effect.unit),
+      Process.on(Exit.exitFrom(pid), () => Effect.unit),
       Process.after(0, () => Effect.unit)
     )
   )
@@ -138,13 +127,13 @@ export const shutdownChild = (pid: Pid<unknown>, shutdown: number | 'brutal_kill
     const mon = yield* Process.monitor(pid)
     if (shutdown === 'brutal_kill') {
       yield* Process.exit(pid, Exit.kill)
-      yield* Process.receive(downOf(mon))
+      yield* Process.receive(Exit.downOf(mon))
     } else {
       yield* Process.exit(pid, Exit.shutdown)
       yield* Process.receive(
-        Process.on(downOf(mon), () => Effect.unit),
+        Process.on(Exit.downOf(mon), () => Effect.unit),
         Process.after(shutdown, () =>
-          Effect.flatMap(Process.exit(pid, Exit.kill), () => Effect.asUnit(Process.receive(downOf(mon))))
+          Effect.flatMap(Process.exit(pid, Exit.kill), () => Effect.asUnit(Process.receive(Exit.downOf(mon))))
         )
       )
     }
