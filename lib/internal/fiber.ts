@@ -405,6 +405,11 @@ export class Fiber {
     return this.asyncWait !== undefined
   }
 
+  /** The receive instruction the fiber waits in, if any (read-only introspection). */
+  get receiving(): Op | undefined {
+    return this.rop
+  }
+
   /** `true` while the process is neither exiting nor exited. */
   get alive(): boolean {
     return this.status !== EXITED && this.interruptCause === undefined

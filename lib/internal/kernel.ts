@@ -77,6 +77,8 @@ export class Kernel implements Host<Fiber> {
     this.sinkFn = f
     this.tracing = f !== undefined || this.eventObservers > 0
   }
+  /** Called after each slice a process runs; set only while an observer is attached. */
+  onSlice: ((f: Fiber) => void) | undefined = undefined
   /** Processes whose exit someone awaits (`run`, `Rx.exits`): allocated only for them. */
   private readonly watchers = new Map<Fiber, Array<(r: Reason) => void>>()
   private nextId = 1
@@ -126,6 +128,7 @@ export class Kernel implements Host<Fiber> {
         f.queued = false
         if (f.status !== RUNNABLE) continue
         f.run(this.scheduler.budget())
+        if (this.onSlice !== undefined) this.onSlice(f)
         if (f.status === RUNNABLE) this.schedule(f)
         if ((++n & 127) === 0 && performance.now() - start > 10) break
       }

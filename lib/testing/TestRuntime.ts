@@ -184,6 +184,8 @@ export interface ExploreOptions<E, A> {
   readonly depth?: number
   /** Replays spent on shrinking a failing schedule. Default 2,000. */
   readonly shrinkBudget?: number
+  /** Called with the failing run before `explore` returns it (e.g. `Observer.writeTrace(path)` saves it for the trace viewer). */
+  readonly onFailure?: (found: Explored) => void
 }
 
 /**
@@ -448,10 +450,14 @@ export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, 
   if (!Number.isInteger(depth) || depth < 1)
     throw new TypeError(`TestRuntime.explore: depth must be an integer >= 1, got ${String(depth)}`)
   const shrinkBudget = options.shrinkBudget ?? 2000
+  const failed = (found: Explored): Option<Explored> => {
+    options.onFailure?.(found)
+    return O.some(found)
+  }
   // a first production-order run: its scheduling points calibrate PCT's change points
   const calibration = runOnce(program, replayStrategy([]), check, { count: true })
   if (calibration.failure !== undefined) {
-    return O.some(report(program, check, calibration, { seed, run: 0, strategy: 'fifo' }, shrinkBudget))
+    return failed(report(program, check, calibration, { seed, run: 0, strategy: 'fifo' }, shrinkBudget))
   }
   const expected = Math.max(1, calibration.points)
   const seedOf = (run: number): number => (seed + Math.imul(run, 0x9e3779b9)) >>> 0
@@ -460,7 +466,7 @@ export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, 
     const o = runOnce(program, strategyFor(nameOf(run), seedOf(run), depth, expected), check)
     if (o.failure === undefined) continue
     const meta = { seed: seedOf(run), run, strategy: nameOf(run) }
-    return O.some(report(program, check, o, meta, shrinkBudget))
+    return failed(report(program, check, o, meta, shrinkBudget))
   }
   return O.none
 }

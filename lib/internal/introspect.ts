@@ -1,0 +1,78 @@
+/**
+ * Read-only introspection of a kernel's processes, for tools such as the
+ * observer: what each process is doing, read from the process table and the
+ * fibers' own state when asked. Nothing here runs on the hot path and nothing
+ * here changes a process.
+ *
+ * @internal
+ */
+import type { OnClause, AfterClause } from './clause.js'
+import { EXITED, RUNNABLE, RUNNING, WAITING, type Fiber } from './fiber.js'
+import type { Kernel } from './kernel.js'
+import type { PidImpl } from './pid.js'
+
+/** @internal */
+export type Status = 'runnable' | 'running' | 'waiting' | 'exiting' | 'exited'
+
+/** @internal */
+export const statusOf = (f: Fiber): Status =>
+  f.status === EXITED
+    ? 'exited'
+    : !f.alive
+      ? 'exiting'
+      : f.status === RUNNABLE
+        ? 'runnable'
+        : f.status === RUNNING
+          ? 'running'
+          : f.status === WAITING
+            ? 'waiting'
+            : 'exiting'
+
+/** The live process with this pid number, if any. @internal */
+export const fiberOf = (kernel: Kernel, id: number): Fiber | undefined => kernel.procs.get(id)
+
+/** The processes linked to `f`. @internal */
+export const linksOf = (f: Fiber): ReadonlyArray<Fiber> => (f.rel?.links === undefined ? [] : [...f.rel.links])
+
+/** What `f` monitors: one entry per monitor (a pid or a registered name). @internal */
+export const monitorsOf = (f: Fiber): ReadonlyArray<PidImpl | string> =>
+  f.rel?.monitors === undefined ? [] : [...f.rel.monitors.values()].map(([, target]) => target)
+
+/** The processes that monitor `f`. @internal */
+export const watchersOf = (f: Fiber): ReadonlyArray<PidImpl> =>
+  f.rel?.watchers === undefined ? [] : [...f.rel.watchers.values()].map(([w]) => w.pid)
+
+/** At most `n` of the waiting messages, oldest first, without copying the mailbox. @internal */
+export const peekMailbox = (f: Fiber, n: number): ReadonlyArray<unknown> => {
+  const out: Array<unknown> = []
+  if (n > 0)
+    f.findFirst((m) => {
+      out.push(m)
+      return out.length >= n
+    })
+  return out
+}
+
+/**
+ * What the process waits for, in words: the receive it waits in (the io-ts
+ * names of its clauses and its `after`), an `Effect.async` callback, or
+ * `undefined` when it is not waiting.
+ *
+ * @internal
+ */
+export const waitingFor = (f: Fiber): string | undefined => {
+  const r = f.receiving
+  if (r !== undefined) {
+    const clauses = (r.i0 as ReadonlyArray<OnClause>).map((c) => nameOf(c.codec))
+    const after = r.i1 as AfterClause | undefined
+    const on = clauses.length === 0 ? 'receive (no clause: only the after)' : `receive ${clauses.join(' | ')}`
+    return after === undefined || after.ms === Infinity ? on : `${on}, after ${after.ms} ms`
+  }
+  if (f.waitingAsync) return 'an Effect.async callback (a sleep, a timer or I/O)'
+  return f.status === WAITING ? 'a wake-up' : undefined
+}
+
+const nameOf = (codec: unknown): string => {
+  const name = (codec as { readonly name?: unknown }).name
+  return typeof name === 'string' && name.length > 0 ? name : 'a decoder'
+}
