@@ -4,6 +4,7 @@ import * as t from 'io-ts'
 import { pipe } from 'fp-ts/lib/function.js'
 import { sequenceT } from 'fp-ts/lib/Apply.js'
 import { Effect, Exit, Process, Rx, Runtime, TestRuntime } from '../dist/index.js'
+import * as Observer from '../dist/observer/index.js'
 
 const Msg = t.type({ _tag: t.literal('Hello'), from: Process.pid })
 const both: Effect.Effect<never, readonly [number, string]> = sequenceT(Effect.Apply)(Effect.succeed(1), Effect.succeed('a'))
@@ -18,4 +19,7 @@ const rt: Runtime.Runtime = Runtime.make()
 const done: Promise<Exit.Reason<Process.NoProcess, readonly [number, string]>> = rt.run(program)
 const virtual = TestRuntime.make({ seed: 1 })
 const exits = Rx.exits(rt, rt.spawn(Effect.unit))
-export { done, virtual, exits }
+const observed: Promise<Observer.Observer> = Observer.serve(rt, { port: 0, allowExit: false })
+const saved: (found: TestRuntime.Explored) => void = Observer.writeTrace('failing.trace.html')
+const file: Observer.TraceFile = Observer.traceFile(virtual.trace, { failure: 'check returned false' })
+export { done, virtual, exits, observed, saved, file }

@@ -16,9 +16,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Exit } from '../index.js'
-import type { Runtime } from '../index.js'
+import { Exit, Process } from '../index.js'
+import type { Pid, Runtime } from '../index.js'
 import type { Kernel } from '../internal/kernel.js'
+import type { PidImpl } from '../internal/pid.js'
 import { encodeTrace } from './trace.js'
 import { acquire, release, type Limits, type World } from './world.js'
 
@@ -87,15 +88,22 @@ export const newToken = (): string => randomBytes(18).toString('base64url')
 export const start = (rt: Runtime.Runtime, kernel: Kernel, o: ServerOptions): Promise<Running> => {
   const world = acquire(rt, kernel, o.limits)
   const clients = new Set<ServerResponse>()
-  let timer: ReturnType<typeof setInterval> | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
   let bound = ''
   const loopback = o.host === '127.0.0.1' || o.host === 'localhost' || o.host === '::1'
 
   const stopTicking = (): void => {
     if (timer !== undefined && clients.size === 0) {
-      clearInterval(timer)
+      clearTimeout(timer)
       timer = undefined
     }
+  }
+  /** Ticks while a page is connected; a tick that took long pushes the next one back (at most ~20% of a core). */
+  const tick = (): void => {
+    const t0 = performance.now()
+    broadcast()
+    const cost = performance.now() - t0
+    timer = clients.size === 0 ? undefined : setTimeout(tick, Math.max(o.interval, cost * 4))
   }
   const broadcast = (): void => {
     let d
@@ -143,10 +151,19 @@ export const start = (rt: Runtime.Runtime, kernel: Kernel, o: ServerOptions): Pr
       'content-type': 'text/event-stream; charset=utf-8',
       connection: 'keep-alive'
     })
-    const hello = { now: world.now, rows: world.snapshot(), allowExit: o.allowExit, title: o.title }
+    // the first page: bring the rows up to date (no other page misses that delta)
+    if (clients.size === 0) world.tick()
+    const hello = {
+      now: world.now,
+      rows: world.rows(),
+      exits: world.recentExits.toArray(),
+      dead: world.recentDead.toArray(),
+      allowExit: o.allowExit,
+      title: o.title
+    }
     res.write(`retry: 500\nevent: snapshot\ndata: ${JSON.stringify(hello)}\n\n`)
     clients.add(res)
-    timer ??= setInterval(broadcast, o.interval)
+    timer ??= setTimeout(tick, o.interval)
     req.on('close', () => {
       clients.delete(res)
       stopTicking()
@@ -177,7 +194,9 @@ export const start = (rt: Runtime.Runtime, kernel: Kernel, o: ServerOptions): Pr
         return json(res, 400, { error: 'reason must be a non-empty string (kill, shutdown, normal or any word)' })
       const p = world.pidOf(pid)
       if (p === undefined) return json(res, 404, { error: `no live process #PID<0.${pid}.0>` })
-      kernel.exitSignal(undefined, p, reasonOf(reason))
+      // sent by a process of its own, so the exit's cause (and the `why` chain) says where it came from
+      const sender = rt.spawn(Process.exit(p as unknown as Pid.Pid<unknown>, reasonOf(reason)))
+      world.tag(sender as unknown as PidImpl, 'observer: exit action')
       json(res, 200, { ok: true, pid: String(p), reason: Exit.format(reasonOf(reason)) })
     })
   }
@@ -228,7 +247,7 @@ export const start = (rt: Runtime.Runtime, kernel: Kernel, o: ServerOptions): Pr
         token: o.token,
         close: () =>
           new Promise<void>((done) => {
-            if (timer !== undefined) clearInterval(timer)
+            if (timer !== undefined) clearTimeout(timer)
             timer = undefined
             for (const c of clients) c.destroy()
             clients.clear()

@@ -112,6 +112,8 @@ interface Meta {
   readonly parent: number | undefined
   readonly spawned: number | undefined
   name: string | undefined
+  /** What the observer calls a process it started itself (no registered name). */
+  tag?: string
   slices: number
   /** Ring of the last messages taken. */
   readonly last: Array<unknown>
@@ -119,8 +121,8 @@ interface Meta {
   exitedAt: number | undefined
 }
 
-/** A bounded ring of values. */
-class Ring<A> {
+/** A bounded ring of values. @internal */
+export class Ring<A> {
   private readonly items: Array<A> = []
   private next = 0
   total = 0
@@ -305,7 +307,7 @@ export class World {
     return {
       id: m.pid.id,
       pid: String(m.pid),
-      ...(m.name === undefined ? {} : { name: m.name }),
+      ...(m.name === undefined ? (m.tag === undefined ? {} : { name: m.tag }) : { name: m.name }),
       ...(m.parent === undefined ? {} : { parent: m.parent }),
       status,
       mbox,
@@ -316,9 +318,12 @@ export class World {
     }
   }
 
-  /** Every row now (the tree a new page starts from). */
-  snapshot(): ReadonlyArray<Row> {
-    this.tick()
+  /** The last exits and dead letters sent, for a page that opens now. */
+  readonly recentExits = new Ring<ExitRow>(100)
+  readonly recentDead = new Ring<DeadRow>(100)
+
+  /** The rows as last sent (the tree a new page starts from; the next deltas apply to it). */
+  rows(): ReadonlyArray<Row> {
     return [...this.sent.values()]
   }
 
@@ -328,12 +333,32 @@ export class World {
     const rm: Array<number> = []
     const seen = new Set<number>()
     for (const f of this.kernel.procs.values()) {
-      const r = this.rowOf(f)
-      seen.add(r.id)
-      if (!same(this.sent.get(r.id), r)) {
-        this.sent.set(r.id, r)
-        up.push(r)
-      }
+      const m = this.metaOf(f)
+      m.name = f.name
+      const id = f.pid.id
+      seen.add(id)
+      const prev = this.sent.get(id)
+      const status = statusOf(f)
+      const mbox = f.mailboxSize
+      if (
+        prev !== undefined &&
+        prev.status === status &&
+        prev.mbox === mbox &&
+        prev.slices === m.slices &&
+        prev.name === (m.name ?? m.tag) &&
+        prev.trap === f.trapExit &&
+        sameLinks(prev.links, f.rel?.links)
+      )
+        continue
+      const r = this.row(
+        m,
+        status,
+        mbox,
+        linksOf(f).map((l) => l.pid.id),
+        f.trapExit
+      )
+      this.sent.set(id, r)
+      up.push(r)
     }
     const now = this.now
     for (const m of this.exited.values()) {
@@ -354,6 +379,8 @@ export class World {
     const exits = this.pendingExits.map(({ at, pid, name }) => this.exitRow(at, pid, name))
     const dead = this.pendingDead.map(({ at, letter }) => deadRow(at, letter))
     const skipped = this.skipped
+    for (const e of exits) this.recentExits.push(e)
+    for (const d of dead) this.recentDead.push(d)
     this.pendingExits = []
     this.pendingDead = []
     this.skipped = 0
@@ -378,7 +405,8 @@ export class World {
     let text = ''
     const names = (p: Pid.Pid<unknown>): string | undefined => {
       const id = (p as unknown as PidImpl).id
-      const n = (this.live.get(id) ?? this.exited.get(id))?.name
+      const m = this.live.get(id) ?? this.exited.get(id)
+      const n = m?.name ?? m?.tag
       return n === undefined ? undefined : `${String(p)} (${n})`
     }
     Rx.why(this.rt, pid as unknown as Pid.Pid<unknown>)
@@ -422,8 +450,15 @@ export class World {
   }
 
   private label(p: PidImpl): string {
-    const n = (this.live.get(p.id) ?? this.exited.get(p.id))?.name
+    const m = this.live.get(p.id) ?? this.exited.get(p.id)
+    const n = m?.name ?? m?.tag
     return n === undefined ? String(p) : `${String(p)} (${n})`
+  }
+
+  /** Names a process the observer started (shown where its registered name would be). */
+  tag(pid: PidImpl, tag: string): void {
+    const m = this.live.get(pid.id) ?? this.exited.get(pid.id)
+    if (m !== undefined) m.tag = tag
   }
 
   /** The live process with pid number `id`. */
@@ -444,17 +479,10 @@ const deadRow = (at: number, l: Runtime.DeadLetter): DeadRow => ({
   ...(l.report === undefined ? {} : { report: l.report.slice(0, 20).map((s) => s.slice(0, 500)) })
 })
 
-const same = (a: Row | undefined, b: Row): boolean => {
-  if (a === undefined) return false
-  if (
-    a.status !== b.status ||
-    a.mbox !== b.mbox ||
-    a.slices !== b.slices ||
-    a.name !== b.name ||
-    a.trap !== b.trap ||
-    a.links.length !== b.links.length
-  )
-    return false
-  for (let i = 0; i < a.links.length; i++) if (a.links[i] !== b.links[i]) return false
+const sameLinks = (sent: ReadonlyArray<number>, now: ReadonlySet<Fiber> | undefined): boolean => {
+  if (now === undefined) return sent.length === 0
+  if (now.size !== sent.length) return false
+  let i = 0
+  for (const l of now) if (l.pid.id !== sent[i++]) return false
   return true
 }

@@ -302,6 +302,13 @@
       count()
     })
     return {
+      reset(items) {
+        ol.textContent = ''
+        held = []
+        total = 0
+        missed = 0
+        this.add(items, 0)
+      },
       add(items, skipped) {
         total += items.length
         missed += skipped || 0
@@ -344,6 +351,8 @@
     for (const r of s.rows) rows.set(r.id, r)
     now = s.now
     allowExit = s.allowExit
+    exits.reset(s.exits)
+    dead.reset(s.dead)
     document.title = 'Observer · ' + s.title
     conn.textContent = 'live'
     conn.className = 'pill live'
