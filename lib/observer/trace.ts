@@ -7,7 +7,7 @@
  */
 import { Exit } from '../index.js'
 import type { Runtime } from '../index.js'
-import type { TraceFile, TraceRecord } from './index.js'
+import type { TraceFile, TraceRecord } from './types.js'
 import { show } from './show.js'
 
 type Event = Runtime.Event
