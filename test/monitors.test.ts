@@ -1,5 +1,5 @@
 /**
- * Monitors and registered names, as observed on real Elixir (/work/shared/EXIT_SIGNALS.md).
+ * Monitors and registered names, as observed on real Elixir (docs/exit-signals.md).
  */
 import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'

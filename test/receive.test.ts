@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
 
-// SPEC section 2: messages, selective receive, mailbox codecs, dead letters, aliases.
+// Messages, selective receive, mailbox codecs, dead letters, aliases.
 
 const A = t.type({ _tag: t.literal('A') })
 const B = t.type({ _tag: t.literal('B') })

@@ -8,7 +8,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as t from 'io-ts'
 import { Effect, Exit, Process, Runtime, run } from '../lib/index.js'
 
-// SPEC section 3: the runtime, its streams, fairness, and leaving nothing behind.
+// The runtime, its streams, fairness, and leaving nothing behind.
 
 /** The value a process returned (fails the test for any other exit). */
 const valueOf = <A>(r: Exit.Reason<unknown, A>): A => {
@@ -238,7 +238,7 @@ describe('Runtime.make options', () => {
     expect(() => Runtime.make('fast' as never)).toThrow(/options/)
   })
 
-  // SPEC section 7: options from outside are checked with an error naming what was wrong.
+  // Options from outside are checked with an error naming what was wrong.
   it('a bad clock throws a TypeError naming it', () => {
     expect(() => Runtime.make({ clock: 42 as never })).toThrow(TypeError)
     expect(() => Runtime.make({ clock: 42 as never })).toThrow(/clock/)

@@ -5,7 +5,7 @@ import { TestScheduler } from 'rxjs/testing'
 import { Effect, Exit, Process, Runtime, Rx, TestRuntime } from '../lib/index.js'
 import type { Pid } from '../lib/Pid.js'
 
-// SPEC section 6: processes in RxJS pipelines (fromProcess, sendTo, ask), as
+// Processes in RxJS pipelines (fromProcess, sendTo, ask), as
 // marble tests on one clock: TestRuntime.make({ seed, testScheduler }).
 
 // -------------------------------------------------------------------------------------

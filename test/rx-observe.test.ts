@@ -7,7 +7,7 @@ import type { Pid } from '../lib/Pid.js'
 import { kernelOf } from '../lib/Runtime.js'
 import { PidImpl } from '../lib/internal/pid.js'
 
-// SPEC section 6: exits and links as streams, and why a process died.
+// Exits and links as streams, and why a process died.
 
 // -------------------------------------------------------------------------------------
 // helpers

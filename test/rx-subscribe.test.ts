@@ -6,7 +6,7 @@ import { TestScheduler } from 'rxjs/testing'
 import { Effect, Exit, Process, Runtime, Rx, TestKit, TestRuntime } from '../lib/index.js'
 import type { Pid } from '../lib/Pid.js'
 
-// SPEC section 6: an Observable inside a process (Rx.subscribe): notifications
+// An Observable inside a process (Rx.subscribe): notifications
 // as messages, bounded with an overflow policy, gone when the process is.
 
 // -------------------------------------------------------------------------------------

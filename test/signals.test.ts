@@ -1,5 +1,5 @@
 /**
- * Exit signals and links, as observed on real Elixir (/work/shared/EXIT_SIGNALS.md).
+ * Exit signals and links, as observed on real Elixir (docs/exit-signals.md).
  *
  * A "main" process spawns the others, watches them (monitors, a trapping
  * forwarder, `rt.exits$`) and returns what it saw; the assertions compare

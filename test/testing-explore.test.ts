@@ -4,7 +4,7 @@ import * as t from 'io-ts'
 import { Effect, Exit, Process, TestRuntime } from '../lib/index.js'
 import type { Runtime } from '../lib/index.js'
 
-// SPEC section 5: explore finds races in classic bugs, replay reproduces them, and the fixes pass.
+// TestRuntime.explore finds races in classic bugs, replay reproduces them, and the fixes pass.
 
 // -------------------------------------------------------------------------------------
 // helpers

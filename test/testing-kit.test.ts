@@ -4,7 +4,7 @@ import * as t from 'io-ts'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import { Effect, Exit, Process, TestKit } from '../lib/index.js'
 
-// SPEC section 5: TestKit drives one process by hand, synchronously, with no scheduler.
+// TestKit drives one process by hand, synchronously, with no scheduler.
 
 // -------------------------------------------------------------------------------------
 // helpers

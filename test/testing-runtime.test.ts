@@ -3,7 +3,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as t from 'io-ts'
 import { Effect, Exit, Process, Runtime, TestKit, TestRuntime } from '../lib/index.js'
 
-// SPEC section 5: the deterministic test runtime, and one program under the three interpreters.
+// The deterministic test runtime, and one program under the three interpreters.
 
 // -------------------------------------------------------------------------------------
 // helpers

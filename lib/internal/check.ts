@@ -1,5 +1,5 @@
 /**
- * Checks of input from outside (SPEC 7): each throws a `TypeError` naming
+ * Checks of input from outside: each throws a `TypeError` naming
  * the function, what it expected and what it got.
  *
  * @internal

@@ -3,7 +3,7 @@
  * delivery (with mailbox codecs and dead letters), links, monitors, exit
  * signals, registered names, and the run queue drained in batches.
  *
- * Exit signals follow real Elixir (EXIT_SIGNALS.md); they are delivered
+ * Exit signals follow real Elixir (docs/exit-signals.md); they are delivered
  * without recursion: a dying process marks its linked processes for
  * interruption, and each one unwinds in its own slice.
  *

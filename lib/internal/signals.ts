@@ -1,5 +1,5 @@
 /**
- * Elixir's exit-signal rules (EXIT_SIGNALS.md), in one place: what a signal
+ * Elixir's exit-signal rules (docs/exit-signals.md), in one place: what a signal
  * does to the process that receives it. The kernel and TestKit both apply them.
  *
  * @internal

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
-import { Effect, Exit, Process, Runtime } from '../lib/index.js'
-import type { Pid } from '../lib/Pid.js'
-import * as Supervisor from '../lib/Supervisor.js'
+import { Effect, Exit, Process, Runtime } from '../../lib/index.js'
+import type { Pid } from '../../lib/Pid.js'
+import * as Supervisor from '../../lib/Supervisor.js'
 
 /**
  * 10,000 crashes of children under one supervisor, then shutdown.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
-import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Effect, Exit, Process, Runtime } from '../../lib/index.js'
 
-// SPEC section 1 (stack safety): the run loop keeps its own continuation stack.
+// Stack safety: the run loop keeps its own continuation stack (README, "Design notes").
 
 describe('stack safety', () => {
   it('1,000,000 left-nested flatMaps', async () => {
