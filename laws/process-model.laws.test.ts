@@ -409,18 +409,13 @@ describe.each(interpreters)('on $name', ({ runtime }) => {
       }
     }
 
-    /** Waits (yielding, at most `tries` times) until `pid` is no longer alive. */
-    const awaitDeath = (pid: Process.Pid, tries: number): Effect.Effect<string, void> =>
-      pipe(
-        Process.isAlive(pid),
-        Effect.flatMap((alive) =>
-          !alive
-            ? Effect.unit
-            : tries <= 0
-              ? Effect.fail(`${String(pid)} is still alive`)
-              : Effect.flatMap(Effect.yieldNow, () => awaitDeath(pid, tries - 1))
-        )
-      )
+    /**
+     * Waits until `pid` is gone: the DOWN of a probe monitor, taken by a
+     * selective receive (the other DOWNs stay queued). Polling `isAlive`
+     * could starve the target under the test runtime's PCT scheduling.
+     */
+    const awaitDeath = (pid: Process.Pid): Effect.Effect<never, void> =>
+      Effect.flatMap(Process.monitor(pid), (probe) => Effect.asUnit(Process.receive(Exit.downOf(probe))))
 
     /** Takes every DOWN already in the mailbox. */
     const drainDowns = (acc: ReadonlyArray<Exit.Down>): Effect.Effect<never, ReadonlyArray<Exit.Down>> =>
@@ -453,7 +448,7 @@ describe.each(interpreters)('on $name', ({ runtime }) => {
                 if (m.demonitor) demonitored.push(yield* Process.demonitor(at(refs, i)))
               }
               yield* Process.send(target, 'go')
-              yield* awaitDeath(target, 10_000)
+              yield* awaitDeath(target)
               // monitors set once it is dead
               for (const m of monitors) {
                 if (!m.late) continue
