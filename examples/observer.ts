@@ -49,21 +49,17 @@ const ledger = (balance: number): Effect.Effect<never, never> =>
 
 const workers = ['worker-1', 'worker-2', 'worker-3'] as const
 
-/** The client: a job to each worker and to flaky, a ledger entry (every fifth one malformed), a pause. */
-const client = (every: number) =>
-  Effect.forever(
-    Effect.gen(function* () {
-      for (const id of [...workers, 'flaky']) {
-        const n = Math.floor(Math.random() * 100)
-        yield* Effect.either(GenServer.call<number>(id, { _tag: 'Square', n } satisfies Job, 1000))
-      }
-      const bad = Math.random() < 0.2
-      yield* Effect.either(
-        Process.send('ledger', bad ? { account: 'cash', amount: 'lots' } : { account: 'cash', amount: 1 })
-      )
-      yield* Effect.sleep(every)
-    })
-  )
+/** The client, round after round: a job to each worker and to flaky, a ledger entry (every third one malformed), a pause. */
+const client = (every: number, round = 0): Effect.Effect<never, never> =>
+  Effect.gen(function* () {
+    for (const id of [...workers, 'flaky']) {
+      yield* Effect.either(GenServer.call<number>(id, { _tag: 'Square', n: round } satisfies Job, 1000))
+    }
+    const entry = round % 3 === 2 ? { account: 'cash', amount: 'lots' } : { account: 'cash', amount: 1 }
+    yield* Effect.either(Process.send('ledger', entry))
+    yield* Effect.sleep(every)
+    return yield* client(every, round + 1)
+  })
 
 /**
  * The world: the supervision tree and its client. `every` is the client's

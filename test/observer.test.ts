@@ -14,6 +14,7 @@ import * as GenServer from '../lib/GenServer.js'
 import { kernelOf } from '../lib/Runtime.js'
 import * as Observer from '../lib/observer/index.js'
 import { show } from '../lib/observer/show.js'
+import { world } from '../examples/observer.js'
 import type { Detail, Delta } from '../lib/observer/world.js'
 
 const quiet = { log: () => {} }
@@ -337,5 +338,27 @@ describe('trace files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the example world (npm run observer)', () => {
+  it('keeps restarting its flaky worker and dead-lettering malformed ledger entries', () => {
+    const rt = TestRuntime.make({ seed: 1 })
+    rt.spawn(Effect.flatMap(world(700), () => Effect.never))
+    rt.advance(7 * 700)
+    const flaky = rt.trace.filter((e) => e._tag === 'Exit' && e.reason._tag === 'Defect')
+    const rejected = rt.trace.filter((e) => e._tag === 'DeadLetter' && e.letter.reason === 'rejected')
+    expect(flaky.length).toBeGreaterThanOrEqual(2)
+    expect(rejected.length).toBeGreaterThanOrEqual(2)
+    expect(
+      rt
+        .processes()
+        .map((p) => p.name)
+        .filter(O.isSome)
+        .map((n) => n.value)
+        .sort()
+    ).toEqual(['app', 'flaky', 'ledger', 'pool', 'worker-1', 'worker-2', 'worker-3'])
+    void rt.shutdown()
+    rt.runUntilIdle()
   })
 })

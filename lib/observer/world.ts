@@ -109,6 +109,8 @@ const DEFAULTS: Limits = { lastMessages: 8, keepExited: 3000, maxExited: 1000, p
 
 interface Meta {
   readonly pid: PidImpl
+  /** The process while it lives (its name is read from it at exit). */
+  fiber: Fiber | undefined
   readonly parent: number | undefined
   readonly spawned: number | undefined
   name: string | undefined
@@ -223,6 +225,7 @@ export class World {
         const pid = e.pid as unknown as PidImpl
         this.live.set(pid.id, {
           pid,
+          fiber: pid._fiber as Fiber | undefined,
           parent: e.parent === undefined ? undefined : (e.parent as unknown as PidImpl).id,
           spawned: this.now,
           name: undefined,
@@ -247,6 +250,8 @@ export class World {
         const pid = e.pid as unknown as PidImpl
         const m = this.live.get(pid.id)
         if (m !== undefined) {
+          if (m.fiber !== undefined) m.name = m.fiber.name
+          m.fiber = undefined
           this.live.delete(pid.id)
           m.exitedAt = this.now
           this.exited.set(pid.id, m)
@@ -278,6 +283,7 @@ export class World {
         if (l.pid.id < f.pid.id && (parent === undefined || l.pid.id < parent)) parent = l.pid.id
       m = {
         pid: f.pid,
+        fiber: f,
         parent,
         spawned: undefined,
         name: f.name,

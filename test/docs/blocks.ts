@@ -74,7 +74,10 @@ const compilerOptions = (): ts.CompilerOptions => {
     noEmit: true,
     // a block may declare a name to show it; an unused import is still caught by `withoutImport`
     noUnusedLocals: false,
-    paths: { 'fp-ts-actors': [path.join(root, 'lib', 'index.ts')] }
+    paths: {
+      'fp-ts-actors': [path.join(root, 'lib', 'index.ts')],
+      'fp-ts-actors/observer': [path.join(root, 'lib', 'observer', 'index.ts')]
+    }
   }
 }
 
@@ -134,7 +137,13 @@ export const runBlock = async (block: Block): Promise<string> => {
   fs.mkdirSync(examplesDir, { recursive: true })
   const file = blockPath(block.file)
   const lib = pathToFileURL(path.join(root, 'lib', 'index.ts')).href
-  fs.writeFileSync(file, block.code.replace(/from 'fp-ts-actors'/g, `from '${lib}'`))
+  const observer = pathToFileURL(path.join(root, 'lib', 'observer', 'index.ts')).href
+  fs.writeFileSync(
+    file,
+    block.code
+      .replace(/from 'fp-ts-actors'/g, `from '${lib}'`)
+      .replace(/from 'fp-ts-actors\/observer'/g, `from '${observer}'`)
+  )
   const printed: Array<string> = []
   const log = console.log
   console.log = (...args: Array<unknown>) => void printed.push(format(...args))

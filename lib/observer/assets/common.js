@@ -7,7 +7,8 @@
 function el(tag, cls, ...children) {
   const e = document.createElement(tag)
   if (cls) e.className = cls
-  for (const c of children) if (c !== undefined && c !== null) e.append(typeof c === 'string' ? document.createTextNode(c) : c)
+  for (const c of children)
+    if (c !== undefined && c !== null) e.append(typeof c === 'string' ? document.createTextNode(c) : c)
   return e
 }
 

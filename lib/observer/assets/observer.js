@@ -225,7 +225,10 @@
       item('trap_exit', String(r.trap))
       item('waiting in', d.waitingFor || (r.status === 'waiting' ? '—' : 'not waiting'))
       item('mailbox', String(r.mbox))
-      item('links', d.links.length ? el('span', null, ...d.links.flatMap((l, i) => [i ? ', ' : '', pidLink(l)])) : 'none')
+      item(
+        'links',
+        d.links.length ? el('span', null, ...d.links.flatMap((l, i) => [i ? ', ' : '', pidLink(l)])) : 'none'
+      )
       item('monitors', d.monitors.length ? d.monitors.join(', ') : 'none')
       item('monitored by', d.monitoredBy.length ? d.monitoredBy.join(', ') : 'none')
       item('next messages', list(d.queue))
@@ -284,7 +287,8 @@
     let missed = 0
     const btn = $(buttonId)
     const count = () => {
-      $(countId).textContent = total + (paused ? ' · paused, ' + held.length + ' held' : '') + (missed ? ' · ' + missed + ' not shown' : '')
+      $(countId).textContent =
+        total + (paused ? ' · paused, ' + held.length + ' held' : '') + (missed ? ' · ' + missed + ' not shown' : '')
     }
     const show = (items) => {
       const frag = document.createDocumentFragment()
@@ -327,13 +331,24 @@
   const exits = stream('exits', 'exit-count', 'pause-exits', (x) => {
     const li = el('li', x.normal ? '' : 'bad')
     const who = pidLink(x.pid)
-    li.append(el('div', 'head', el('span', 't', ms(x.at)), who, x.name ? el('span', 'name', x.name) : '', el('span', 'reason mono', x.reason)))
+    li.append(
+      el(
+        'div',
+        'head',
+        el('span', 't', ms(x.at)),
+        who,
+        x.name ? el('span', 'name', x.name) : '',
+        el('span', 'reason mono', x.reason)
+      )
+    )
     if (!x.normal && x.why) li.append(el('div', 'sub', x.why))
     return li
   })
   const dead = stream('dead', 'dead-count', 'pause-dead', (x) => {
     const li = el('li', 'bad')
-    li.append(el('div', 'head', el('span', 't', ms(x.at)), el('span', 'mono', '→ ' + x.to), el('span', 'reason', x.reason)))
+    li.append(
+      el('div', 'head', el('span', 't', ms(x.at)), el('span', 'mono', '→ ' + x.to), el('span', 'reason', x.reason))
+    )
     li.append(el('div', 'sub mono msg', x.message))
     if (x.report) li.append(el('div', 'report', x.report.join('\n')))
     return li

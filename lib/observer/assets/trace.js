@@ -19,7 +19,9 @@
   function load(t, origin) {
     if (!t || t.format !== 'fp-ts-actors/trace' || !Array.isArray(t.events)) {
       $('diagram').textContent = ''
-      $('diagram').append(el('p', 'empty', origin + ' is not an fp-ts-actors trace file (format "fp-ts-actors/trace").'))
+      $('diagram').append(
+        el('p', 'empty', origin + ' is not an fp-ts-actors trace file (format "fp-ts-actors/trace").')
+      )
       return
     }
     trace = t
@@ -58,10 +60,12 @@
   function draw() {
     const lanes = lanesOf(steps)
     const x = (p) => LEFT + LANE / 2 + lanes.get(p) * LANE
-    const width = Math.max(600, LEFT + lanes.size * LANE + 40)
+    const width = Math.max(600, LEFT + lanes.size * LANE + 260)
     const height = TOP + steps.length * H + 20
     const root = svg('svg', { width, height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' })
     root.append(svg('title', {}, 'sequence diagram of ' + steps.length + ' events'))
+    // the lifelines' heads stay in view while the diagram scrolls
+    const heads = svg('svg', { id: 'lanes', width, height: TOP - 6, viewBox: '0 0 ' + width + ' ' + (TOP - 6) })
     // lifelines from first to last appearance
     const span = new Map()
     steps.forEach((e, i) => {
@@ -76,9 +80,11 @@
       const b = (span.get(p) || [0, steps.length - 1])[1]
       const ended = steps.some((e) => e.tag === 'Exit' && e.pid === p)
       const cx = x(p)
-      root.append(svg('line', { class: 'lifeline', x1: cx, x2: cx, y1: TOP, y2: TOP + (ended ? b + 0.5 : steps.length) * H }))
-      root.append(svg('rect', { class: 'lane-box', x: cx - LANE / 2 + 8, y: 6, width: LANE - 16, height: 26, rx: 5 }))
-      root.append(svg('text', { class: 'lane-label', x: cx, y: 23, 'text-anchor': 'middle' }, clip(p, 22)))
+      root.append(
+        svg('line', { class: 'lifeline', x1: cx, x2: cx, y1: 0, y2: TOP + (ended ? b + 0.5 : steps.length) * H })
+      )
+      heads.append(svg('rect', { class: 'lane-box', x: cx - LANE / 2 + 8, y: 6, width: LANE - 16, height: 26, rx: 5 }))
+      heads.append(svg('text', { class: 'lane-label', x: cx, y: 23, 'text-anchor': 'middle' }, clip(p, 22)))
     }
     groups = steps.map((e, i) => {
       const y = TOP + i * H + H / 2
@@ -86,17 +92,34 @@
       g.append(svg('rect', { class: 'band', x: 0, y: y - H / 2, width, height: H }))
       g.append(svg('text', { class: 'num', x: 8, y: y + 4 }, String(i + 1)))
       g.append(svg('title', {}, e.tag + ': ' + e.text))
-      const label = (tx, anchor, text) => g.append(svg('text', { x: tx, y: y - 5, 'text-anchor': anchor }, clip(text, 34)))
+      const label = (tx, anchor, text) =>
+        g.append(svg('text', { x: tx, y: y - 5, 'text-anchor': anchor }, clip(text, 34)))
       const arrow = (x1, x2, both) => {
         g.append(svg('line', { class: 'arrow', x1, x2, y1: y, y2: y }))
         const d = x2 >= x1 ? -1 : 1
-        g.append(svg('path', { class: 'arrow', d: 'M' + (x2 + d * 7) + ',' + (y - 4) + ' L' + x2 + ',' + y + ' L' + (x2 + d * 7) + ',' + (y + 4) }))
-        if (both) g.append(svg('path', { class: 'arrow', d: 'M' + (x1 - d * 7) + ',' + (y - 4) + ' L' + x1 + ',' + y + ' L' + (x1 - d * 7) + ',' + (y + 4) }))
+        g.append(
+          svg('path', {
+            class: 'arrow',
+            d: 'M' + (x2 + d * 7) + ',' + (y - 4) + ' L' + x2 + ',' + y + ' L' + (x2 + d * 7) + ',' + (y + 4)
+          })
+        )
+        if (both)
+          g.append(
+            svg('path', {
+              class: 'arrow',
+              d: 'M' + (x1 - d * 7) + ',' + (y - 4) + ' L' + x1 + ',' + y + ' L' + (x1 - d * 7) + ',' + (y + 4)
+            })
+          )
       }
       const text = short(e)
       if (e.tag === 'Check') {
         g.append(svg('text', { x: LEFT, y: y + 4 }, '✗ ' + clip(e.text, 120)))
-      } else if ((e.tag === 'Send' || e.tag === 'Spawn' || e.tag === 'Link' || e.tag === 'Unlink' || e.tag === 'Monitor') && e.from !== undefined && e.to !== undefined && e.from !== e.to) {
+      } else if (
+        (e.tag === 'Send' || e.tag === 'Spawn' || e.tag === 'Link' || e.tag === 'Unlink' || e.tag === 'Monitor') &&
+        e.from !== undefined &&
+        e.to !== undefined &&
+        e.from !== e.to
+      ) {
         const x1 = x(e.from)
         const x2 = x(e.to)
         arrow(x1, x2, e.tag === 'Link' || e.tag === 'Unlink')
@@ -108,7 +131,28 @@
         const p = e.pid !== undefined ? e.pid : e.to
         const cx = p !== undefined && lanes.has(p) ? x(p) : LEFT
         if (e.tag === 'Exit') {
-          g.append(svg('path', { class: 'cross', d: 'M' + (cx - 5) + ',' + (y - 5) + ' L' + (cx + 5) + ',' + (y + 5) + ' M' + (cx - 5) + ',' + (y + 5) + ' L' + (cx + 5) + ',' + (y - 5) }))
+          g.append(
+            svg('path', {
+              class: 'cross',
+              d:
+                'M' +
+                (cx - 5) +
+                ',' +
+                (y - 5) +
+                ' L' +
+                (cx + 5) +
+                ',' +
+                (y + 5) +
+                ' M' +
+                (cx - 5) +
+                ',' +
+                (y + 5) +
+                ' L' +
+                (cx + 5) +
+                ',' +
+                (y - 5)
+            })
+          )
         } else g.append(svg('circle', { class: 'dot', cx, cy: y, r: 4 }))
         g.append(svg('text', { x: cx + 9, y: y + 4 }, clip(text, 40)))
       }
@@ -117,7 +161,7 @@
       return g
     })
     $('diagram').textContent = ''
-    $('diagram').append(root)
+    $('diagram').append(heads, root)
   }
 
   function short(e) {
@@ -145,7 +189,11 @@
     const cur = $('current')
     cur.textContent = ''
     const where = e.from !== undefined && e.to !== undefined ? e.from + ' → ' + e.to : e.pid || e.to || ''
-    cur.append(el('span', 'tag', e.tag === 'Check' ? '✗ failing check' : e.tag), el('span', 'mono', where), el('div', 'mono msg', e.text))
+    cur.append(
+      el('span', 'tag', e.tag === 'Check' ? '✗ failing check' : e.tag),
+      el('span', 'mono', where),
+      el('div', 'mono msg', e.text)
+    )
     $('back').disabled = cursor === 0
     $('first').disabled = cursor === 0
     $('forward').disabled = cursor === steps.length - 1
