@@ -157,16 +157,18 @@ export const fromExplored = (found: TestRuntime.Explored, title = 'a failing sch
  */
 export const traceHtml = (file: TraceFile): string =>
   asset('trace.html')
-    .replace('<link rel="stylesheet" href="/assets/style.css" />', () => `<style>\n${asset('style.css')}</style>`)
     .replace(
-      '<script type="application/json" id="trace-data"></script>',
+      /<link rel="stylesheet" href="\/assets\/style\.css"\s*\/?>/,
+      () => `<style>\n${asset('style.css')}</style>`
+    )
+    .replace(
+      /<script type="application\/json" id="trace-data"><\/script>/,
       () => `<script type="application/json" id="trace-data">${scriptJson(file)}</script>`
     )
     .replace(
-      '<script src="/assets/common.js"></script>',
-      () => `<script>\n${inlineScript(asset('common.js'))}</script>`
+      /<script src="\/assets\/(common|trace)\.js"><\/script>/g,
+      (_, name: string) => `<script>\n${inlineScript(asset(`${name}.js`))}</script>`
     )
-    .replace('<script src="/assets/trace.js"></script>', () => `<script>\n${inlineScript(asset('trace.js'))}</script>`)
 
 /** A script's text, safe inside an inline `<script>` element. */
 const inlineScript = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1')
