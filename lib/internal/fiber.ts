@@ -303,6 +303,8 @@ export class Fiber {
           }
         }
       } catch (e) {
+        // a throw while waiting in a receive (a codec on a rescan) leaves it: the finalizers get a fresh one
+        if (this.rop !== undefined) this.leaveReceive()
         cur = new Op(op.DIE, e)
       }
     }
