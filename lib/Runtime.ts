@@ -78,6 +78,12 @@ export interface Options {
   readonly scheduler?: Scheduler<unknown>
   /** Called when a finalizer or cleanup fails. Default: an `Error` event, or `console.error` when nobody observes events. */
   readonly onError?: (error: unknown, where: string, pid: Pid<unknown>) => void
+  /**
+   * How long (ms) the finalizers of a killed process, or of any process at
+   * `shutdown()`, may run before the process is abandoned: stopped where it
+   * is and reported (`where: 'finalizer timeout'`). Default 5000.
+   */
+  readonly finalizerTimeout?: number
 }
 
 /**
@@ -213,8 +219,14 @@ export const make = (options: Options = {}): Runtime => {
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError(`Runtime.make: onError must be a function, got ${describe(options.onError)}`)
   }
+  const finalizerTimeout = options.finalizerTimeout ?? 5000
+  if (typeof finalizerTimeout !== 'number' || !(finalizerTimeout >= 0) || finalizerTimeout === Infinity)
+    throw new TypeError(
+      `Runtime.make: finalizerTimeout must be a finite number of ms >= 0, got ${describe(finalizerTimeout)}`
+    )
   return fromKernel(
     new Kernel({
+      finalizerTimeout,
       clock: options.clock ?? hostClock,
       scheduler: (options.scheduler as Scheduler<Fiber> | undefined) ?? fifo<Fiber>({ budget }),
       onError: options.onError as ((error: unknown, where: string, pid: PidImpl) => void) | undefined

@@ -430,6 +430,38 @@ export class Fiber {
     this.wakeForInterrupt()
   }
 
+  /**
+   * `kill`: it reaches a process that is already exiting too, and the host
+   * bounds how long its finalizers may still run (`Host.killed`).
+   */
+  kill(cause: Cause): void {
+    if (this.status === EXITED) return
+    if (this.interruptCause === undefined) {
+      this.interruptCause = cause
+      this.pending = new Op(op.INTERRUPT, Ex.killed)
+      this.wakeForInterrupt()
+    }
+    this.host.killed(this)
+  }
+
+  /** `true` when it may still run code after an interruption: it holds finalizers or is in an uninterruptible region. */
+  get mayLinger(): boolean {
+    if (this.uninterruptible > 0) return true
+    for (const frame of this.stack) if (frame._op === op.ENSURE) return true
+    return false
+  }
+
+  /**
+   * Stops a dying process where it is (its finalizers overran their time):
+   * its waits and timers are cancelled and it never runs again.
+   */
+  abandon(): void {
+    if (this.status === EXITED) return
+    for (const frame of this.stack) if (frame._op === op.TIMEOUT_FRAME) this.closeTimeout(frame.i0 as TimeoutBox)
+    this.interruptCause ??= { _tag: 'Signal', from: this.pid as never }
+    this.finish(Ex.killed, this.interruptCause)
+  }
+
   /** A timeout fired: interrupt the region of `frame`, unless the whole process is already being interrupted. */
   private interruptRegion(frame: Op): void {
     const box = frame.i0 as TimeoutBox

@@ -38,6 +38,8 @@ export interface Host<Fiber> {
   schedule(f: Fiber): void
   /** The fiber has finished unwinding. */
   exited(f: Fiber, reason: Reason, cause: Cause): void
+  /** The fiber was killed: the host bounds how long its finalizers may still run (then `f.abandon()`). */
+  killed(f: Fiber): void
   /** A finalizer, cleanup or observer failed: reported, never thrown into the loop. */
   report(f: Fiber, error: unknown, where: string): void
   /** Trace hook: `f` took `message` out of its mailbox. */

@@ -34,6 +34,8 @@ export interface KernelOptions {
   readonly clock: Clock
   readonly scheduler: Scheduler<Fiber>
   readonly onError?: ((error: unknown, where: string, pid: PidImpl) => void) | undefined
+  /** How long a killed or shut-down process's finalizers may run before it is abandoned (ms). Default 5000. */
+  readonly finalizerTimeout?: number | undefined
 }
 
 /** @internal */
@@ -87,12 +89,17 @@ export class Kernel implements Host<Fiber> {
   private draining = false
   private closing = false
   private readonly idle: Array<() => void> = []
+  /** Killed processes still running finalizers: fiber -> the timer that abandons it. */
+  private readonly dying = new Map<Fiber, unknown>()
+  private shutdownTimer: unknown = undefined
   private readonly onError: KernelOptions['onError']
+  private readonly finalizerTimeout: number
 
   constructor(options: KernelOptions) {
     this.clock = options.clock
     this.scheduler = options.scheduler
     this.onError = options.onError
+    this.finalizerTimeout = options.finalizerTimeout ?? 5000
   }
 
   private emit(e: Event): void {
@@ -172,6 +179,11 @@ export class Kernel implements Host<Fiber> {
   }
 
   exited(f: Fiber, reason: Reason, cause: Cause): void {
+    const deadline = this.dying.get(f)
+    if (deadline !== undefined) {
+      this.clock.clearTimer(deadline)
+      this.dying.delete(f)
+    }
     const pid = f.pid
     pid._exit = { reason, cause }
     this.procs.delete(pid.id)
@@ -200,7 +212,42 @@ export class Kernel implements Host<Fiber> {
       this.watchers.delete(f)
       for (const w of ws) w(reason)
     }
-    if (this.procs.size === 0 && this.idle.length > 0) for (const k of this.idle.splice(0)) k()
+    if (this.procs.size === 0) this.checkIdle()
+  }
+
+  /**
+   * `f` was killed: its finalizers (or the uninterruptible region it is in)
+   * get `finalizerTimeout` ms; a process still running then is abandoned
+   * (reported, and it exits with `killed` at once).
+   */
+  killed(f: Fiber): void {
+    if (this.dying.has(f) || !f.mayLinger) return
+    this.dying.set(
+      f,
+      this.clock.setTimer(this.finalizerTimeout, () => this.abandon(f, 'kill'))
+    )
+  }
+
+  private abandon(f: Fiber, after: string): void {
+    this.dying.delete(f)
+    if (f.status === EXITED) return
+    this.report(
+      f,
+      new Error(`still running ${this.finalizerTimeout} ms after ${after}: abandoned`),
+      'finalizer timeout'
+    )
+    f.abandon()
+  }
+
+  private checkIdle(): void {
+    if (this.procs.size > 0 || !this.closing) return
+    if (this.shutdownTimer !== undefined) {
+      this.clock.clearTimer(this.shutdownTimer)
+      this.shutdownTimer = undefined
+    }
+    // shut down: a `sendAfter` aimed at a name or an alias dies with the runtime (it would only make dead letters)
+    for (const ref of [...this.timers.keys()]) this.dropTimer(ref)
+    for (const k of this.idle.splice(0)) k()
   }
 
   /** Calls `k` with the exit reason of `pid` (at once with `noproc` when it is not alive). */
@@ -222,13 +269,21 @@ export class Kernel implements Host<Fiber> {
     }
   }
 
-  /** Exits every process with `shutdown` (untrappable here); resolves when none is left. */
+  /**
+   * Exits every process with `shutdown` (untrappable here); resolves when none
+   * is left. Bounded: processes whose finalizers still run `finalizerTimeout`
+   * ms later are abandoned (and reported).
+   */
   shutdown(): Promise<void> {
     this.closing = true
     return new Promise((resolve) => {
-      if (this.procs.size === 0) return resolve()
       this.idle.push(resolve)
+      if (this.procs.size === 0) return this.checkIdle()
       for (const f of [...this.procs.values()]) f.interrupt(Ex.shutdown, SHUTDOWN)
+      this.shutdownTimer ??= this.clock.setTimer(this.finalizerTimeout, () => {
+        this.shutdownTimer = undefined
+        for (const f of [...this.procs.values()]) this.abandon(f, 'shutdown')
+      })
     })
   }
 

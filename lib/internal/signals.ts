@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import * as Ex from '../Exit.js'
+import type * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
 import { toPid } from '../Pid.js'
 import type { Fiber } from './fiber.js'
@@ -29,9 +29,10 @@ export const linkSignal = (l: Fiber, from: PidImpl, reason: Reason): void => {
  * itself (a `normal` it sends itself ends it, one from others is ignored).
  */
 export const exitSignal = (t: Fiber, sender: PidImpl, reason: Reason, own: boolean): void => {
-  if (!t.alive) return
   const cause: Cause = { _tag: 'Signal', from: toPid(sender) }
-  if (reason._tag === 'Kill') t.interrupt(Ex.killed, cause)
+  // `kill` is absolute: it reaches a process that is already exiting too
+  if (reason._tag === 'Kill') t.kill(cause)
+  else if (!t.alive) return
   else if (t.trapExit) t.deliver(exitMessage(sender, reason))
   else if (reason._tag !== 'Normal' || own) t.interrupt(reason, cause)
 }

@@ -259,6 +259,9 @@ class KitHost implements Host<Fiber> {
     this.deadLetterLog.push(letter)
   }
 
+  /** A killed kit's finalizers are not bounded: the test drives its time. */
+  killed(): void {}
+
   report(_f: Fiber, error: unknown, where: string): void {
     this.errorLog.push({ where, error })
   }
