@@ -48,6 +48,12 @@ export interface Scheduler<T> {
   isEmpty(): boolean
   /** How many steps the next slice may take (fairness). */
   budget(): number
+  /**
+   * A slice also ends after about this many ms of the host's time, and a
+   * batch after a few ms (fairness by time, as the BEAM's reductions bound a
+   * slice). `undefined`: slices are bounded by steps only (deterministic).
+   */
+  readonly sliceMs?: number
   /** Arrange for `drain` to be called soon (the host scheduler yields to the event loop first). */
   request(drain: () => void): void
 }
@@ -81,10 +87,14 @@ export const hostClock: Clock = {
  * @category instances
  * @since 0.1.0
  */
-export const fifo = <T>(options: { readonly budget?: number } = {}): Scheduler<T> => {
+export const fifo = <T>(options: { readonly budget?: number; readonly sliceMs?: number } = {}): Scheduler<T> => {
   const budget = options.budget ?? 2000
   if (!Number.isInteger(budget) || budget < 1) {
     throw new TypeError(`Scheduler.fifo: budget must be an integer >= 1, got ${String(budget)}`)
+  }
+  const sliceMs = options.sliceMs ?? 1
+  if (typeof sliceMs !== 'number' || !(sliceMs > 0) || sliceMs === Infinity) {
+    throw new TypeError(`Scheduler.fifo: sliceMs must be a finite number of ms > 0, got ${String(sliceMs)}`)
   }
   let buf: Array<T | undefined> = new Array(1024)
   let mask = 1023
@@ -113,6 +123,7 @@ export const fifo = <T>(options: { readonly budget?: number } = {}): Scheduler<T
     },
     isEmpty: () => head === tail,
     budget: () => budget,
+    sliceMs,
     request(drain) {
       setImmediate(drain)
     }

@@ -101,6 +101,8 @@ export class Fiber {
   /** Who interrupted the whole process: set once it is dying (isAlive is false from then on). */
   private interruptCause: Cause | undefined = undefined
   trapExit = false
+  /** Steps the scheduler lets it run between two readings of the clock (adapted to its step cost by the kernel). */
+  stride = 8
   name: string | undefined = undefined
   rel: Relations | undefined = undefined
 
@@ -135,8 +137,12 @@ export class Fiber {
   // run loop
   // -------------------------------------------------------------------------------------
 
-  /** Runs one slice of at most `budget` steps. Afterwards `status` tells whether it is runnable, waiting or exited. */
-  run(budget: number): void {
+  /**
+   * Runs at most `budget` steps; returns how many it did not use (0: the
+   * budget ran out). Afterwards `status` tells whether it is runnable, waiting
+   * or exited.
+   */
+  run(budget: number): number {
     this.status = RUNNING
     let cur = this.cur as Op
     this.cur = undefined
@@ -149,7 +155,7 @@ export class Fiber {
           if (--budget < 0) {
             this.cur = cur
             this.status = RUNNABLE
-            return
+            return 0
           }
           switch (cur._op) {
             case op.SUCCEED:
@@ -188,7 +194,7 @@ export class Fiber {
             case op.DIE:
             case op.INTERRUPT: {
               const next = this.unwind(cur)
-              if (next === undefined) return
+              if (next === undefined) return budget
               cur = next
               continue
             }
@@ -202,7 +208,7 @@ export class Fiber {
                 }
                 this.cur = cur
                 this.status = WAITING
-                return
+                return budget
               }
               cur = next
               if (this.host.point !== undefined && this.host.point(this, budget)) budget = 0
@@ -217,7 +223,7 @@ export class Fiber {
                   continue
                 }
                 this.status = WAITING
-                return
+                return budget
               }
               cur = next
               continue
@@ -244,7 +250,7 @@ export class Fiber {
             case op.YIELD:
               this.cur = op.UNIT
               this.status = RUNNABLE
-              return
+              return budget + 1 // one more than left: the caller sees that the slice ended early
             default:
               cur = notAnEffect(cur)
               continue
@@ -254,7 +260,7 @@ export class Fiber {
             const frame = stack.pop()
             if (frame === undefined) {
               this.finish(Ex.returned(value), RETURNED)
-              return
+              return budget
             }
             switch (frame._op) {
               case op.MAP:

@@ -25,6 +25,25 @@ import { PidImpl, RefImpl } from './pid.js'
 
 const rel = (f: Fiber): Relations => (f.rel ??= new Relations())
 
+/** A batch of slices ends after about this long (ms), and the host's timers and I/O run. */
+const BATCH_MS = 5
+/** Aim: read the clock about this often (ms) while running processes. */
+const CHECK_MS = 0.25
+/** At most this many steps plus slices between two readings of the clock. */
+const MAX_EVERY = 256
+/** A process whose stride is below this (steps of about 60 us or more) has the start of its slices timed too. */
+const TIME_SLICE_BELOW = 4
+
+/**
+ * The next stride of a process that ran `used` steps in `dt` ms: steps
+ * enough for about a quarter of a slice; it shrinks at once and grows at most
+ * twofold, up to `MAX_EVERY`.
+ */
+const strideFor = (stride: number, used: number, dt: number, sliceMs: number): number => {
+  const fit = dt > 0 ? Math.floor((used * sliceMs) / (4 * dt)) : MAX_EVERY
+  return fit < stride ? Math.max(1, fit) : Math.min(fit, stride * 2, MAX_EVERY)
+}
+
 const SHUTDOWN: Cause = { _tag: 'Shutdown' }
 
 /** The public view of an internal pid. */
@@ -85,6 +104,8 @@ export class Kernel implements Host<Fiber> {
   private readonly watchers = new Map<Fiber, Array<(r: Reason) => void>>()
   private nextId = 1
   private nextRef = 1
+  /** Steps plus slices between two readings of the clock in `drainByTime` (adapted). */
+  private every = MAX_EVERY
   private requested = false
   private draining = false
   private closing = false
@@ -121,30 +142,85 @@ export class Kernel implements Host<Fiber> {
     }
   }
 
-  /** Runs ready processes for a batch (about 10 ms), then yields to the host. */
+  /** Runs ready processes for a batch (a few ms), then yields to the host. */
   readonly drain = (): void => {
     this.requested = false
     if (this.draining) return
     this.draining = true
-    const start = performance.now()
-    let n = 0
     try {
-      for (;;) {
-        const f = this.scheduler.pop()
-        if (f === undefined) break
-        f.queued = false
-        if (f.status !== RUNNABLE) continue
-        f.run(this.scheduler.budget())
-        if (this.onSlice !== undefined) this.onSlice(f)
-        if (f.status === RUNNABLE) this.schedule(f)
-        if ((++n & 127) === 0 && performance.now() - start > 10) break
-      }
+      const sliceMs = this.scheduler.sliceMs
+      if (sliceMs === undefined) this.drainBySteps()
+      else this.drainByTime(sliceMs)
     } finally {
       this.draining = false
     }
     if (!this.scheduler.isEmpty() && !this.requested) {
       this.requested = true
       this.scheduler.request(this.drain)
+    }
+  }
+
+  /** Slices bounded by steps only (a deterministic scheduler); the batch by about 10 ms. */
+  private drainBySteps(): void {
+    const start = performance.now()
+    let n = 0
+    for (;;) {
+      const f = this.scheduler.pop()
+      if (f === undefined) break
+      f.queued = false
+      if (f.status !== RUNNABLE) continue
+      f.run(this.scheduler.budget())
+      if (this.onSlice !== undefined) this.onSlice(f)
+      if (f.status === RUNNABLE) this.schedule(f)
+      if ((++n & 127) === 0 && performance.now() - start > 10) break
+    }
+  }
+
+  /**
+   * Slices bounded by steps and by time (about `sliceMs`), the batch by
+   * `BATCH_MS`. The clock is read rarely, so the hot path does not pay for it:
+   * within a slice every `f.stride` steps (adapted to that process's step
+   * cost), and across slices every `every` steps-plus-slices (adapted so that
+   * readings come about every `CHECK_MS`).
+   */
+  private drainByTime(sliceMs: number): void {
+    const s = this.scheduler
+    let last = performance.now()
+    const end = last + BATCH_MS
+    let credit = this.every
+    for (;;) {
+      const f = s.pop()
+      if (f === undefined) return
+      f.queued = false
+      if (f.status !== RUNNABLE) continue
+      let budget = s.budget()
+      if (f.stride < TIME_SLICE_BELOW) last = performance.now() // a process known to be slow: time its whole slice
+      const sliceStart = last
+      for (;;) {
+        const n = budget < f.stride ? budget : f.stride
+        const used = n - f.run(n)
+        budget -= used
+        credit -= used + 1
+        if (used < n || budget <= 0 || f.status !== RUNNABLE) break // it waits, exited, yielded or used its slice
+        // its stride ran out: read the clock
+        const now = performance.now()
+        f.stride = strideFor(f.stride, used, now - last, sliceMs)
+        credit = this.every
+        last = now
+        if (now - sliceStart >= sliceMs || now >= end) break
+      }
+      if (this.onSlice !== undefined) this.onSlice(f)
+      if (f.status === RUNNABLE) this.schedule(f)
+      if (credit <= 0 || last >= end) {
+        const now = performance.now()
+        const dt = now - last
+        // adapt how often to read: about every CHECK_MS
+        if (dt > CHECK_MS) this.every = Math.max(1, Math.floor(((this.every - credit) * CHECK_MS) / dt))
+        else if (dt < CHECK_MS / 4 && this.every < MAX_EVERY) this.every *= 2
+        credit = this.every
+        last = now
+        if (now >= end) return
+      }
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
-import { Effect, Exit, Process, Runtime, TestRuntime } from '../../lib/index.js'
+import { Effect, Exit, Process, Runtime, Scheduler, TestRuntime } from '../../lib/index.js'
 
 /** A codec whose decode throws once it has been asked `after` times (the first scan passes). */
 const throwingAfter = (after: number): t.Type<string> => {
@@ -64,8 +64,10 @@ describe('kill is bounded (item 2)', () => {
   const stubborn = (name: string) =>
     Effect.gen(function* () {
       yield* Process.register(name, yield* Process.self)
-      yield* Process.send('main', 'ready')
-      return yield* Effect.ensuring(Effect.never, Effect.never)
+      return yield* Effect.ensuring(
+        Effect.flatMap(Process.send('main', 'ready'), () => Effect.never),
+        Effect.never
+      )
     })
 
   /** Kills a linked, monitored `stubborn`: what the trapping killer then sees. */
@@ -176,5 +178,13 @@ describe('timers end with the runtime (item 5)', () => {
     await rt.shutdown()
     await new Promise((r) => setTimeout(r, 60))
     expect(letters).toEqual([])
+  })
+})
+
+describe('fairness by time (item 3)', () => {
+  it('Scheduler.fifo checks sliceMs', () => {
+    expect(() => Scheduler.fifo({ sliceMs: 0 })).toThrow(/sliceMs/)
+    expect(() => Scheduler.fifo({ sliceMs: Number.NaN })).toThrow(/sliceMs/)
+    expect(Scheduler.fifo({ sliceMs: 2 }).sliceMs).toBe(2)
   })
 })
