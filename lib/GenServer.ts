@@ -60,6 +60,8 @@ import * as Start from './Start.js'
 import { describe, checkServer, checkMs, checkStartOptions } from './internal/check.js'
 import { guard } from './internal/guard.js'
 import { exitCall, sendQuietly } from './internal/otp.js'
+import { isViaName, resolveVia } from './internal/via.js'
+import type { Via } from './Via.js'
 
 declare const FromTypeId: unique symbol
 
@@ -68,12 +70,12 @@ declare const FromTypeId: unique symbol
 // -------------------------------------------------------------------------------------
 
 /**
- * A server: its pid, or the name it is registered under.
+ * A server: its pid, the name it is registered under, or a `{ via, key }` name.
  *
  * @category model
  * @since 0.1.0
  */
-export type Server = Pid<unknown> | string
+export type Server = Pid<unknown> | string | Via
 
 /**
  * Who waits for the reply of a call (Elixir's `from`): answer it with
@@ -271,7 +273,11 @@ const ackOf = (ref: Ref): t.Type<AckMsg> =>
 const callingSelf = Exit.custom('calling_self')
 
 const resolve = (server: Server): Effect.Effect<never, Option<Pid<unknown>>> =>
-  typeof server === 'string' ? Process.whereis(server) : Effect.succeed(O.some(server))
+  typeof server === 'string'
+    ? Process.whereis(server)
+    : isViaName(server)
+      ? Effect.sync(() => O.fromNullable(resolveVia(server) as Pid<unknown> | undefined))
+      : Effect.succeed(O.some(server))
 
 const RESULT_TAGS: ReadonlySet<unknown> = new Set(['Reply', 'NoReply', 'Stop'])
 
@@ -298,15 +304,20 @@ const sameReason = (a: Exit.Reason, b: Exit.Reason): boolean => {
 // the server process
 // -------------------------------------------------------------------------------------
 
-const claimName = (name: string, me: Pid<unknown>): Effect.Effect<never, Option<Pid<unknown>>> =>
-  Effect.matchEffect(
-    Process.register(name, me),
-    () =>
-      Effect.flatMap(Process.whereis(name), (holder) =>
-        O.isSome(holder) ? Effect.succeed(holder) : claimName(name, me)
-      ),
-    () => Effect.succeed(O.none)
-  )
+const claimName = (name: string | Via, me: Pid<unknown>): Effect.Effect<never, Option<Pid<unknown>>> =>
+  typeof name !== 'string'
+    ? // a name service claims it for the calling process (Elixir's via register_name)
+      Effect.map(name.via.claim(name.key), (ok) =>
+        ok ? O.none : O.fromNullable(resolveVia(name) as Pid<unknown> | undefined)
+      )
+    : Effect.matchEffect(
+        Process.register(name, me),
+        () =>
+          Effect.flatMap(Process.whereis(name), (holder) =>
+            O.isSome(holder) ? Effect.succeed(holder) : claimName(name, me)
+          ),
+        () => Effect.succeed(O.none)
+      )
 
 const serve = <Arg, S, Req, Rep, E>(
   b: Behaviour<Arg, S, Req, Rep, E>,
@@ -314,7 +325,7 @@ const serve = <Arg, S, Req, Rep, E>(
   starter: Pid<unknown>,
   ack: Ref,
   linked: boolean,
-  name: string | undefined
+  name: string | Via | undefined
 ): Effect.Effect<unknown, void> =>
   Effect.suspend(() => {
     // the state of this run of the server, kept for `terminate` after a crash

@@ -50,13 +50,25 @@ export interface Ref {
 }
 
 /**
- * Where a message can be sent: a pid, a registered name, or a reply alias
- * (a `Ref` made by `Process.alias`).
+ * A name kept by a name service: the shape `Via.Via` names have, as far as
+ * sending needs it (`whereis` resolves the key to a pid).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface ViaName {
+  readonly via: { whereis(key: never): Pid<unknown> | undefined }
+  readonly key: unknown
+}
+
+/**
+ * Where a message can be sent: a pid, a registered name, a reply alias
+ * (a `Ref` made by `Process.alias`), or a `{ via, key }` name (see `Via`).
  *
  * @category model
  * @since 0.1.0
  */
-export type Dest<M = unknown> = Pid<M> | string | Ref
+export type Dest<M = unknown> = Pid<M> | string | Ref | ViaName
 
 // -------------------------------------------------------------------------------------
 // codecs

@@ -23,6 +23,7 @@
  */
 import type { Reason } from './Exit.js'
 import type { Pid } from './Pid.js'
+import type { Via } from './Via.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -78,8 +79,8 @@ export type StartError = InitFailed | Ignore | AlreadyStarted
  * @since 0.1.0
  */
 export interface Options {
-  /** Register the new process under this name (freed when it exits). */
-  readonly name?: string
+  /** Register the new process under this name (freed when it exits), or under a `{ via, key }` name. */
+  readonly name?: string | Via
 }
 
 // -------------------------------------------------------------------------------------

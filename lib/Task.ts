@@ -46,9 +46,13 @@ import * as Effect from './Effect.js'
 import * as Exit from './Exit.js'
 import type { Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
+import type { Observable } from 'rxjs'
+import type { Runtime } from './Runtime.js'
+import { fromProcess as observe } from './rx/fromProcess.js'
 import { checkMs, checkProgram, describe } from './internal/check.js'
 import { guard } from './internal/guard.js'
 import { exitCall, sendQuietly } from './internal/otp.js'
+import { collect, cursor, type Settings, type Spawner } from './internal/stream.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -96,8 +100,12 @@ export interface NotOwner {
  * @category model
  * @since 0.1.0
  */
-export interface StreamOptions {
-  /** How many tasks run at once. Default 8 (Elixir: the number of schedulers online). */
+export interface StreamOptions<Z extends boolean = false> {
+  /**
+   * How many tasks are started and not yet consumed at once (running, or
+   * finished and waiting for their turn when `ordered`). Default 8 (Elixir:
+   * the number of schedulers online).
+   */
   readonly maxConcurrency?: number
   /** Results in the order of the items (default), or in the order the tasks end. */
   readonly ordered?: boolean
@@ -110,7 +118,45 @@ export interface StreamOptions {
    * and gives `left(Exit.timeout)` for it.
    */
   readonly onTimeout?: 'exit' | 'killTask'
+  /** `left([item, reason])` instead of `left(reason)` for an element that exited (Elixir's `zip_input_on_exit`). */
+  readonly zipInputOnExit?: Z
 }
+
+/**
+ * An element of an async stream: `right(value)`, or `left(reason)` (with
+ * `zipInputOnExit: true`, `left([item, reason])`).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type StreamOutcome<T, B, Z extends boolean = false> = Either<
+  Z extends true ? readonly [T, Exit.Reason] : Exit.Reason,
+  B
+>
+
+/**
+ * An async stream being consumed by its owner (Elixir's `Task.async_stream`
+ * enumerable): `next` gives the next element, or `none` once every item is
+ * done; `halt` stops it early (its running tasks are killed and their
+ * messages dropped). Tasks start only as `next` asks, at most
+ * `maxConcurrency` ahead.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface Stream<A> {
+  readonly next: Effect.Effect<Exit.Exiting, Option<A>>
+  readonly halt: Effect.Effect<never, void>
+}
+
+/**
+ * What `yieldMany` does with a task still running when the time is up:
+ * leave it (`nothing`, default), `ignore` it, or `killTask` (`shutdown` with `brutal_kill`).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type OnYieldTimeout = 'nothing' | 'ignore' | 'killTask'
 
 // -------------------------------------------------------------------------------------
 // internals
@@ -126,10 +172,6 @@ interface ReplyMsg {
   readonly tag: Ref
   readonly value: unknown
 }
-interface TimedOutMsg {
-  readonly _tag: 'Task.TimedOut'
-  readonly tag: Ref
-}
 
 const tagOf = (u: unknown, tag: string): unknown =>
   typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === tag
@@ -139,8 +181,7 @@ const tagOf = (u: unknown, tag: string): unknown =>
 const replyOf = (tag: Ref): t.Type<ReplyMsg> =>
   guard('Task.Reply', (u): u is ReplyMsg => tagOf(u, 'Task.Reply') === tag)
 
-const timedOutOf = (tag: Ref): t.Type<TimedOutMsg> =>
-  guard('Task.TimedOut', (u): u is TimedOutMsg => tagOf(u, 'Task.TimedOut') === tag)
+const downOf = (ref: Ref): t.Type<Exit.Down> => guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
 
 const notOwner: NotOwner = { _tag: 'NotOwner' }
 
@@ -449,26 +490,227 @@ export const startLink = <E, A>(program: Effect.Effect<E, A>): Effect.Effect<nev
 }
 
 // -------------------------------------------------------------------------------------
+// more tasks
+// -------------------------------------------------------------------------------------
+
+/**
+ * A task that is already done with `value` (Elixir's `Task.completed/1`):
+ * `await` and `yield` give `value` at once. Its pid is a process that has
+ * already ended.
+ *
+ * @example
+ * import { Effect, Task } from 'fp-ts-actors'
+ * const cached = Effect.flatMap(Task.completed(42), (task) => Task.await(task)) // 42
+ *
+ * @category tasks
+ * @since 0.2.0
+ */
+export const completed = <A>(value: A): Effect.Effect<never, Task<never, A>> =>
+  Effect.gen(function* () {
+    const owner = yield* Process.self
+    const alias = yield* Process.alias({ oneShot: true })
+    const ref = yield* Process.makeRef
+    const pid = yield* Process.spawn(Effect.unit)
+    yield* sendQuietly(alias, { _tag: 'Task.Reply', tag: alias, value } satisfies ReplyMsg)
+    const task: Task<never, A> = { owner, pid, ref, alias }
+    return task
+  })
+
+/**
+ * Stops waiting for the task without stopping it (Elixir's `Task.ignore/1`):
+ * the result if it is there already (`some(right(value))`, or
+ * `some(left(reason))` if the task ended without one), else `none`. The task
+ * is unlinked and its late reply becomes a dead letter.
+ *
+ * @example
+ * import { Effect, Task } from 'fp-ts-actors'
+ * const fireAndForget = Effect.flatMap(Task.async(Effect.sleep(1000)), (task) => Task.ignore(task))
+ *
+ * @category tasks
+ * @since 0.2.0
+ */
+export const ignore = <E, A>(task: Task<E, A>): Effect.Effect<NotOwner, Option<Outcome<A>>> => {
+  checkTask('Task.ignore', task)
+  return ownerOnly(
+    task,
+    Process.receive(
+      Process.on(replyOf(task.alias), (m) =>
+        Effect.as(Process.demonitor(task.ref, { flush: true }), O.some(E.right(m.value as A)))
+      ),
+      Process.on(downOf(task.ref), (m) => Effect.as(Process.unalias(task.alias), O.some(E.left(m.reason)))),
+      Process.after(0, () =>
+        Effect.gen(function* () {
+          yield* Process.demonitor(task.ref, { flush: true })
+          yield* Process.unlink(task.pid)
+          yield* Process.unalias(task.alias)
+          return O.none
+        })
+      )
+    )
+  )
+}
+
+/**
+ * Waits up to `timeout` ms in total (default 5000) for all the tasks and
+ * gives each with its result so far, in the order of `tasks` (Elixir's
+ * `Task.yield_many/2`): `some(right(value))`, `some(left(reason))`, or `none`
+ * for a task still running, which `onTimeout` then leaves running
+ * (`nothing`, default), `ignore`s, or kills (`killTask`).
+ *
+ * @example
+ * import { Effect, Task } from 'fp-ts-actors'
+ * const some = Effect.gen(function* () {
+ *   const fast = yield* Task.async(Effect.succeed(1))
+ *   const slow = yield* Task.async(Effect.as(Effect.sleep(10_000), 2))
+ *   return yield* Task.yieldMany([fast, slow], { timeout: 100, onTimeout: 'killTask' })
+ *   // [[fast, some(right(1))], [slow, none]]
+ * })
+ *
+ * @category tasks
+ * @since 0.2.0
+ */
+export const yieldMany = <E, A>(
+  tasks: ReadonlyArray<Task<E, A>>,
+  options: number | { readonly timeout?: number; readonly onTimeout?: OnYieldTimeout } = 5000
+): Effect.Effect<NotOwner, ReadonlyArray<readonly [Task<E, A>, Option<Outcome<A>>]>> => {
+  const where = 'Task.yieldMany'
+  if (!Array.isArray(tasks)) throw new TypeError(`${where}: expected an array of tasks, got ${describe(tasks)}`)
+  tasks.forEach((task) => checkTask(where, task))
+  const o = typeof options === 'number' ? { timeout: options } : options
+  if (typeof o !== 'object' || o === null)
+    throw new TypeError(`${where}: expected a timeout or options, got ${describe(options)}`)
+  const timeout = o.timeout ?? 5000
+  checkMs(where, timeout)
+  const onTimeout = o.onTimeout ?? 'nothing'
+  if (onTimeout !== 'nothing' && onTimeout !== 'ignore' && onTimeout !== 'killTask') {
+    throw new TypeError(`${where}: onTimeout must be 'nothing', 'ignore' or 'killTask', got ${describe(onTimeout)}`)
+  }
+  return Effect.gen(function* () {
+    const me = yield* Process.self
+    if (tasks.some((task) => task.owner !== me)) return yield* Effect.fail(notOwner)
+    const results = new Map<Task<E, A>, Option<Outcome<A>>>()
+    const pending = new Map<Ref, Task<E, A>>(tasks.map((task) => [task.ref, task]))
+    const byAlias = new Map<Ref, Task<E, A>>(tasks.map((task) => [task.alias, task]))
+    const Reply = guard('Task.Reply', (u): u is ReplyMsg => {
+      const task = byAlias.get(tagOf(u, 'Task.Reply') as Ref)
+      return task !== undefined && pending.has(task.ref)
+    })
+    const Down = guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && pending.has(u.ref))
+    const collect: Effect.Effect<never, void> = Effect.suspend(() =>
+      pending.size === 0
+        ? Effect.unit
+        : Effect.flatMap(
+            Process.receive(
+              Process.on(Reply, (m) => {
+                const task = byAlias.get(m.tag) as Task<E, A>
+                pending.delete(task.ref)
+                results.set(task, O.some(E.right(m.value as A)))
+                return Effect.asUnit(Process.demonitor(task.ref, { flush: true }))
+              }),
+              Process.on(Down, (m) => {
+                const task = pending.get(m.ref) as Task<E, A>
+                pending.delete(m.ref)
+                results.set(task, O.some(E.left(m.reason)))
+                return Effect.asUnit(Process.unalias(task.alias))
+              })
+            ),
+            () => collect
+          )
+    )
+    yield* Effect.timeout(collect, timeout)
+    for (const task of pending.values()) {
+      if (onTimeout === 'ignore') results.set(task, yield* Effect.orElse(ignore(task), () => Effect.succeed(O.none)))
+      else if (onTimeout === 'killTask') {
+        results.set(task, yield* Effect.orElse(shutdown(task, 'brutal_kill'), () => Effect.succeed(O.none)))
+      }
+    }
+    return tasks.map((task) => [task, results.get(task) ?? O.none] as const)
+  })
+}
+
+// -------------------------------------------------------------------------------------
 // streams
 // -------------------------------------------------------------------------------------
 
 const DEFAULT_CONCURRENCY = 8
 
-const checkStreamOptions = (options: unknown): void => {
+/** @internal */
+export const streamSettings = (where: string, options: unknown): Settings => {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Task.asyncStream: options must be an object, got ${describe(options)}`)
+    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
   }
-  const o = options as StreamOptions
+  const o = options as StreamOptions<boolean>
   if (o.maxConcurrency !== undefined && (!Number.isInteger(o.maxConcurrency) || o.maxConcurrency < 1)) {
-    throw new TypeError(`Task.asyncStream: maxConcurrency must be an integer >= 1, got ${String(o.maxConcurrency)}`)
+    throw new TypeError(`${where}: maxConcurrency must be an integer >= 1, got ${String(o.maxConcurrency)}`)
   }
   if (o.ordered !== undefined && typeof o.ordered !== 'boolean') {
-    throw new TypeError(`Task.asyncStream: ordered must be a boolean, got ${describe(o.ordered)}`)
+    throw new TypeError(`${where}: ordered must be a boolean, got ${describe(o.ordered)}`)
   }
-  if (o.timeout !== undefined) checkMs('Task.asyncStream', o.timeout)
+  if (o.timeout !== undefined) checkMs(where, o.timeout)
   if (o.onTimeout !== undefined && o.onTimeout !== 'exit' && o.onTimeout !== 'killTask') {
-    throw new TypeError(`Task.asyncStream: onTimeout must be 'exit' or 'killTask', got ${describe(o.onTimeout)}`)
+    throw new TypeError(`${where}: onTimeout must be 'exit' or 'killTask', got ${describe(o.onTimeout)}`)
   }
+  if (o.zipInputOnExit !== undefined && typeof o.zipInputOnExit !== 'boolean') {
+    throw new TypeError(`${where}: zipInputOnExit must be a boolean, got ${describe(o.zipInputOnExit)}`)
+  }
+  return {
+    max: o.maxConcurrency ?? DEFAULT_CONCURRENCY,
+    ordered: o.ordered ?? true,
+    timeout: o.timeout ?? 5000,
+    onTimeout: o.onTimeout ?? 'exit',
+    zip: o.zipInputOnExit ?? false,
+    call: where
+  }
+}
+
+/** @internal */
+export const checkItems = (where: string, items: unknown, f: unknown): void => {
+  if (
+    typeof items !== 'object' ||
+    items === null ||
+    typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new TypeError(`${where}: expected an iterable of items, got ${describe(items)}`)
+  }
+  if (typeof f !== 'function') throw new TypeError(`${where}: expected a function, got ${describe(f)}`)
+}
+
+/** Each element's task, spawned linked to and monitored by the owner. */
+const spawnLinked: Spawner = (work) => Process.spawnMonitor(work, { link: true })
+
+/**
+ * The lazy form of `asyncStream`: a `Stream` consumed by the caller with
+ * `next`, starting a task per item only as results are taken, at most
+ * `maxConcurrency` ahead, so an infinite iterable is fine. The tasks are
+ * linked to the caller (a crash kills a caller that does not trap exits; a
+ * trapping one gets `left(reason)` for that element). Stop early with `halt`.
+ *
+ * @example
+ * import { Effect, Task } from 'fp-ts-actors'
+ * function* naturals() {
+ *   for (let n = 0; ; n++) yield n
+ * }
+ * const firstThree = Effect.gen(function* () {
+ *   const s = yield* Task.stream(naturals(), (n) => Effect.succeed(n * n), { maxConcurrency: 2 })
+ *   const out = [yield* s.next, yield* s.next, yield* s.next] // some(right(0)), some(right(1)), some(right(4))
+ *   yield* s.halt
+ *   return out
+ * })
+ *
+ * @category streams
+ * @since 0.2.0
+ */
+export const stream = <T, E, B, Z extends boolean = false>(
+  items: Iterable<T>,
+  f: (item: T) => Effect.Effect<E, B>,
+  options: StreamOptions<Z> = {}
+): Effect.Effect<never, Stream<StreamOutcome<T, B, Z>>> => {
+  checkItems('Task.stream', items, f)
+  const settings = streamSettings('Task.stream', options)
+  return Effect.suspend(() => cursor(items, f, settings, spawnLinked)) as Effect.Effect<
+    never,
+    Stream<StreamOutcome<T, B, Z>>
+  >
 }
 
 /**
@@ -483,8 +725,8 @@ const checkStreamOptions = (options: unknown): void => {
  * `onTimeout: 'exit'` (default) every task still running is killed and the
  * Effect fails with `Exit.Exiting` carrying `CallExit{ reason: timeout,
  * call: 'Task.asyncStream', args: [timeout, element] }`, naming the element
- * that timed out (Elixir names only the timeout). Lazy: nothing starts before
- * the Effect runs.
+ * that timed out (Elixir names only the timeout). Nothing starts before the
+ * Effect runs; for an unbounded source use `stream` or `asyncStream$`.
  *
  * @example
  * import { Effect, Task } from 'fp-ts-actors'
@@ -496,124 +738,66 @@ const checkStreamOptions = (options: unknown): void => {
  * @category streams
  * @since 0.1.0
  */
-export const asyncStream = <T, E, B>(
-  items: ReadonlyArray<T>,
+export const asyncStream = <T, E, B, Z extends boolean = false>(
+  items: Iterable<T>,
   f: (item: T) => Effect.Effect<E, B>,
-  options: StreamOptions = {}
-): Effect.Effect<Exit.Exiting, ReadonlyArray<Outcome<B>>> => {
-  if (!Array.isArray(items)) throw new TypeError(`Task.asyncStream: expected an array of items, got ${describe(items)}`)
-  if (typeof f !== 'function') throw new TypeError(`Task.asyncStream: expected a function, got ${describe(f)}`)
-  checkStreamOptions(options)
-  const max = options.maxConcurrency ?? DEFAULT_CONCURRENCY
-  const ordered = options.ordered ?? true
-  const timeout = options.timeout ?? 5000
-  const onTimeout = options.onTimeout ?? 'exit'
-
-  // one element's task: wait for the go, run f(item) within the timeout, report
-  const worker = (item: T, alias: Ref, tag: Ref): Effect.Effect<E, void> =>
-    Effect.suspend(() => {
-      const work = Effect.suspend(() => f(item))
-      const report = (value: B): Effect.Effect<never, void> =>
-        sendQuietly(alias, { _tag: 'Task.Reply', tag, value } satisfies ReplyMsg)
-      if (timeout === Infinity) return Effect.flatMap(work, report)
-      return Effect.flatMap(Effect.timeout(work, timeout), (done) =>
-        O.isSome(done)
-          ? report(done.value)
-          : // timed out: say so, then wait for the owner to kill this task (as Elixir does)
-            Effect.flatMap(sendQuietly(alias, { _tag: 'Task.TimedOut', tag } satisfies TimedOutMsg), () => Effect.never)
-      )
-    })
-
-  return Effect.suspend(() => {
-    const list = items.slice()
-    interface Running {
-      readonly tag: Ref
-      readonly index: number
-      readonly item: T
-      readonly pid: Pid<unknown>
-      outcome: Outcome<B> | undefined
-      timedOut: boolean
-    }
-    const running = new Map<Ref, Running>()
-    const byTag = new Map<Ref, Ref>()
-    const results: Array<Outcome<B>> = []
-    let next = 0
-
-    const Reply = guard('Task.Reply', (u): u is ReplyMsg => byTag.has(tagOf(u, 'Task.Reply') as Ref))
-    const TimedOut = guard('Task.TimedOut', (u): u is TimedOutMsg => byTag.has(tagOf(u, 'Task.TimedOut') as Ref))
-    const Down = guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && running.has(u.ref))
-
-    const unlinkAndKill = (pid: Pid<unknown>): Effect.Effect<never, void> =>
-      Effect.uninterruptible(Effect.flatMap(Process.unlink(pid), () => Process.exit(pid, Exit.kill)))
-
-    /** Drops what a finished task left in the mailbox: its reply, its timeout notice, its EXIT. */
-    const flush = (tag: Ref, pid: Pid<unknown>): Effect.Effect<never, void> =>
-      Process.receive(
-        Process.on(replyOf(tag), () => flush(tag, pid)),
-        Process.on(timedOutOf(tag), () => flush(tag, pid)),
-        Process.on(Exit.exitFrom(pid), () => flush(tag, pid)),
-        Process.after(0, () => Effect.unit)
-      )
-
-    /** Kills every running task and waits for each to be gone, dropping its messages. */
-    const closeAll: Effect.Effect<never, void> = Effect.suspend(() =>
-      Effect.asUnit(
-        Effect.traverseArray(([ref, r]: readonly [Ref, Running]) =>
-          Effect.flatMap(unlinkAndKill(r.pid), () =>
-            Effect.flatMap(Process.receive(Exit.downOf(ref)), () => flush(r.tag, r.pid))
-          )
-        )([...running.entries()])
-      )
-    )
-
-    return Effect.gen(function* () {
-      const alias = yield* Process.alias()
-      while (next < list.length || running.size > 0) {
-        while (running.size < max && next < list.length) {
-          const index = next++
-          const item = list[index] as T
-          const tag = yield* Process.makeRef
-          const [pid, ref] = yield* Process.spawnMonitor(worker(item, alias, tag), { link: true })
-          running.set(ref, { tag, index, item, pid, outcome: undefined, timedOut: false })
-          byTag.set(tag, ref)
-        }
-        const event = yield* Process.receive(
-          Process.on(Reply, (m) =>
-            Effect.succeed({ _tag: 'reply' as const, ref: byTag.get(m.tag) as Ref, value: m.value as B })
-          ),
-          Process.on(TimedOut, (m) => Effect.succeed({ _tag: 'timedOut' as const, ref: byTag.get(m.tag) as Ref })),
-          Process.on(Down, (m) => Effect.succeed({ _tag: 'down' as const, ref: m.ref, reason: m.reason }))
-        )
-        const r = running.get(event.ref) as Running
-        if (event._tag === 'reply') {
-          // the result counts when the task is gone (its DOWN), as Elixir's stream does
-          r.outcome = E.right(event.value)
-        } else if (event._tag === 'timedOut') {
-          if (r.outcome === undefined && !r.timedOut) {
-            r.timedOut = true
-            yield* unlinkAndKill(r.pid)
-          }
-        } else {
-          running.delete(event.ref)
-          byTag.delete(r.tag)
-          // a trapping owner also got the link's EXIT: drop it (Elixir's tasks are linked to a helper process)
-          yield* flush(r.tag, r.pid)
-          let outcome = r.outcome
-          if (outcome === undefined && r.timedOut) {
-            if (onTimeout === 'exit') {
-              yield* closeAll
-              yield* Process.unalias(alias)
-              return yield* exitCall(Exit.timeout, 'Task.asyncStream', [timeout, r.item])
-            }
-            outcome = E.left(Exit.timeout)
-          }
-          outcome ??= E.left(event.reason)
-          if (ordered) results[r.index] = outcome
-          else results.push(outcome)
-        }
-      }
-      yield* Process.unalias(alias)
-      return results as ReadonlyArray<Outcome<B>>
-    })
-  })
+  options: StreamOptions<Z> = {}
+): Effect.Effect<Exit.Exiting, ReadonlyArray<StreamOutcome<T, B, Z>>> => {
+  checkItems('Task.asyncStream', items, f)
+  const settings = streamSettings('Task.asyncStream', options)
+  return Effect.suspend(() => Effect.flatMap(cursor(items, f, settings, spawnLinked), collect)) as Effect.Effect<
+    Exit.Exiting,
+    ReadonlyArray<StreamOutcome<T, B, Z>>
+  >
 }
+
+/**
+ * `asyncStream` as a lazy RxJS `Observable`: each subscription spawns in `rt`
+ * a process that owns the tasks and emits each element as it is ready. It
+ * starts at most `maxConcurrency` tasks ahead of what it has emitted, and when
+ * the subscriber unsubscribes (`take(3)`, say) it stops at once, killing the
+ * tasks still running: taking 3 elements of an infinite iterable starts at
+ * most 3 + `maxConcurrency` tasks. A crashed task's element is
+ * `left(reason)`; a timeout with `onTimeout: 'exit'` errors the Observable
+ * with the `CallExit` reason.
+ *
+ * @example
+ * import { take } from 'rxjs'
+ * import { Effect, Runtime, Task } from 'fp-ts-actors'
+ * function* naturals() {
+ *   for (let n = 0; ; n++) yield n
+ * }
+ * const rt = Runtime.make()
+ * Task.asyncStream$(rt, naturals(), (n) => Effect.succeed(n * n), { maxConcurrency: 4 })
+ *   .pipe(take(3))
+ *   .subscribe((r) => console.log(r)) // right(0), right(1), right(4)
+ *
+ * @category streams
+ * @since 0.2.0
+ */
+export const asyncStream$ = <T, E, B, Z extends boolean = false>(
+  rt: Runtime,
+  items: Iterable<T>,
+  f: (item: T) => Effect.Effect<E, B>,
+  options: StreamOptions<Z> = {}
+): Observable<StreamOutcome<T, B, Z>> => {
+  checkItems('Task.asyncStream$', items, f)
+  const settings = streamSettings('Task.asyncStream$', options)
+  return observe(rt, (emit) =>
+    Effect.flatMap(cursor(items, f, { ...settings, call: 'Task.asyncStream$' }, spawnLinked), (c) =>
+      pump(c as Stream<StreamOutcome<T, B, Z>>, emit)
+    )
+  )
+}
+
+/** @internal Emits every element of `s`, halting it however the emitting process ends. */
+export const pump = <A>(s: Stream<A>, emit: (a: A) => Effect.Effect<never, void>): Effect.Effect<Exit.Exiting, void> =>
+  Effect.ensuring(
+    Effect.suspend(() => {
+      const loop: Effect.Effect<Exit.Exiting, void> = Effect.flatMap(s.next, (o) =>
+        O.isNone(o) ? Effect.unit : Effect.flatMap(emit(o.value), () => loop)
+      )
+      return loop
+    }),
+    s.halt
+  )

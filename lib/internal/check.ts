@@ -7,6 +7,7 @@
 import type { Decoder } from 'io-ts'
 import { Op } from './op.js'
 import { PidImpl, RefImpl } from './pid.js'
+import { isViaName } from './via.js'
 
 /** How a bad value is shown in an error message. */
 export const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
@@ -20,8 +21,10 @@ export const checkMs = (where: string, ms: unknown): void => {
 
 /** A server: a pid or a registered name. */
 export const checkServer = (where: string, server: unknown): void => {
-  if (!(typeof server === 'string' && server.length > 0) && !(server instanceof PidImpl)) {
-    throw new TypeError(`${where}: expected a server pid or a registered name, got ${describe(server)}`)
+  if (!(typeof server === 'string' && server.length > 0) && !(server instanceof PidImpl) && !isViaName(server)) {
+    throw new TypeError(
+      `${where}: expected a server pid, a registered name or a { via, key } name, got ${describe(server)}`
+    )
   }
 }
 
@@ -32,7 +35,7 @@ export const checkStartOptions = (where: string, options: unknown): void => {
     throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
   }
   const name = (options as { name?: unknown }).name
-  if (name !== undefined) checkOptionName(where, name)
+  if (name !== undefined && !isViaName(name)) checkOptionName(where, name)
 }
 
 /** `options.name`: a non-empty string. */
@@ -56,7 +59,12 @@ export const checkRef = (where: string, u: unknown, what = 'a Ref'): RefImpl => 
 
 /** Where a message can go: a pid, a registered name, or (when `aliasOk`) a reply alias. */
 export const checkDest = (where: string, u: unknown, aliasOk = true): void => {
-  if (!(u instanceof PidImpl) && !(typeof u === 'string' && u.length > 0) && !(aliasOk && u instanceof RefImpl)) {
+  if (
+    !(u instanceof PidImpl) &&
+    !(typeof u === 'string' && u.length > 0) &&
+    !(aliasOk && u instanceof RefImpl) &&
+    !(aliasOk && isViaName(u))
+  ) {
     throw new TypeError(
       `${where}: expected a Pid${aliasOk ? ', an alias Ref' : ''} or a registered name (string), got ${describe(u)}`
     )

@@ -18,6 +18,7 @@ import type { Clock, Scheduler } from '../Scheduler.js'
 import { EXITED, Fiber, Relations, RUNNABLE } from './fiber.js'
 import type { BadArg, NoProcess } from './errors.js'
 import type { Host, SpawnOpts } from './host.js'
+import { isViaName, resolveVia } from './via.js'
 import type { Op } from './op.js'
 import { exitMessage, exitSignal, linkSignal } from './signals.js'
 import { toPid, type Pid } from '../Pid.js'
@@ -380,6 +381,12 @@ export class Kernel implements Host<Fiber> {
   send(from: Fiber | undefined, dest: unknown, message: unknown): NoProcess | undefined {
     let target: Fiber | undefined
     if (dest instanceof RefImpl) return this.sendAlias(from, dest, message)
+    if (isViaName(dest)) {
+      // a name kept by a name service (a Registry...): the pid it stands for now
+      const pid = resolveVia(dest)
+      if (pid === undefined) return { _tag: 'NoProcess', dest: dest as never }
+      dest = pid
+    }
     if (dest instanceof PidImpl) {
       target = dest._fiber as Fiber | undefined
     } else {
