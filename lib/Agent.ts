@@ -32,6 +32,7 @@ import * as Effect from './Effect.js'
 import * as Exit from './Exit.js'
 import * as GenServer from './GenServer.js'
 import type { Pid } from './Pid.js'
+import type { Via } from './Via.js'
 import type * as Start from './Start.js'
 import { describe } from './internal/check.js'
 
@@ -53,7 +54,7 @@ export type Agent<S> = Pid<unknown> & { readonly _S?: () => S }
  * @category model
  * @since 0.1.0
  */
-export type Server<S> = Agent<S> | string
+export type Server<S> = Agent<S> | string | Via
 
 /**
  * A function of the state, run inside the agent: a plain value, or an
@@ -268,3 +269,26 @@ export const stop = <S>(
   reason: Exit.Reason = Exit.normal,
   timeout: number = Infinity
 ): Effect.Effect<Exit.Exiting, void> => GenServer.stop(agent, reason, timeout)
+
+// -------------------------------------------------------------------------------------
+// child specs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The child spec that starts this agent under a supervisor (Elixir's
+ * `Agent.child_spec/1`): id its name (or `'Agent'`).
+ *
+ * @example
+ * import { Agent, Supervisor } from 'fp-ts-actors'
+ * const tree = Supervisor.startLink([Agent.childSpec(() => 0, { name: 'count' })], { strategy: 'one_for_one' })
+ *
+ * @category starting
+ * @since 0.2.0
+ */
+export const childSpec = <S>(
+  init: () => S | Effect.Effect<unknown, S>,
+  options?: Start.Options
+): { readonly id: string; readonly start: Effect.Effect<Start.StartError, Agent<S>> } => ({
+  id: typeof options?.name === 'string' ? options.name : 'Agent',
+  start: startLink(init, options)
+})

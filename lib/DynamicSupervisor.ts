@@ -62,6 +62,8 @@ export interface Options extends Start.Options {
   readonly maxRestarts?: number
   /** Default 5. */
   readonly maxSeconds?: number
+  /** Given first to every child's start function (Elixir's `extra_arguments`). Default none. */
+  readonly extraArguments?: ReadonlyArray<unknown>
 }
 
 /**
@@ -89,6 +91,7 @@ interface State {
   /** Tags the supervisor's messages to itself (see `supervision.Internal`). */
   readonly secret: Process.Ref
   readonly maxChildren: number
+  readonly extra: ReadonlyArray<unknown>
   readonly intensity: supervision.Intensity
   /** Keyed by pid, in start order (a restarted child gets a new pid, at the end). */
   readonly children: Map<Pid<unknown>, ChildRec>
@@ -111,7 +114,7 @@ const restart = (st: State, old: Pid<unknown>, child: ChildRec): Effect.Effect<n
       st.children.delete(old)
       return false
     }
-    const r = yield* supervision.startOne(child.spec)
+    const r = yield* supervision.startOne(child.spec, st.extra)
     if (r._tag === 'Failed') {
       child.restarting = true
       yield* supervision.tryAgainLater(st.self, st.secret, old)
@@ -166,19 +169,24 @@ const stopAll = (st: State): Effect.Effect<never, void> =>
   })
 
 const behaviour: GenServer.Behaviour<
-  { readonly maxChildren: number; readonly max: number; readonly periodMs: number },
+  {
+    readonly maxChildren: number
+    readonly extra: ReadonlyArray<unknown>
+    readonly max: number
+    readonly periodMs: number
+  },
   State,
   Request,
   unknown,
   never
 > = {
-  init: ({ maxChildren, max, periodMs }) =>
+  init: ({ maxChildren, extra, max, periodMs }) =>
     Effect.gen(function* () {
       yield* Process.trapExit(true)
       const self = yield* Process.self
       const secret = yield* Process.makeRef
       const intensity = new supervision.Intensity(max, periodMs, secret)
-      const st: State = { self, secret, maxChildren, intensity, children: new Map() }
+      const st: State = { self, secret, maxChildren, extra, intensity, children: new Map() }
       return GenServer.ok(st)
     }),
 
@@ -187,7 +195,7 @@ const behaviour: GenServer.Behaviour<
       switch (request._tag) {
         case 'StartChild': {
           if (st.children.size >= st.maxChildren) return GenServer.replyWith(E.left(maxChildren), st)
-          const r = yield* supervision.startOne(request.spec)
+          const r = yield* supervision.startOne(request.spec, st.extra)
           if (r._tag === 'Started') {
             st.children.set(r.pid, { spec: request.spec, restarting: false })
             return GenServer.replyWith(E.right(r.pid), st)
@@ -283,7 +291,9 @@ export const startLink = (options: Options = {}): Effect.Effect<Start.StartError
   }
   supervision.checkIntensity(where, options.maxRestarts, options.maxSeconds)
   checkStartOptions(where, options)
-  const arg = { maxChildren, max: options.maxRestarts ?? 3, periodMs: (options.maxSeconds ?? 5) * 1000 }
+  const extra = options.extraArguments ?? []
+  if (!Array.isArray(extra)) throw new TypeError(`${where}: extraArguments must be an array, got ${describe(extra)}`)
+  const arg = { maxChildren, extra, max: options.maxRestarts ?? 3, periodMs: (options.maxSeconds ?? 5) * 1000 }
   return GenServer.startLink(behaviour, arg, options.name === undefined ? undefined : { name: options.name })
 }
 
@@ -383,3 +393,25 @@ export const stop = (
   reason: Exit.Reason = Exit.normal,
   timeout: number = Infinity
 ): Effect.Effect<Exit.Exiting, void> => GenServer.stop(sup, reason, timeout)
+
+// -------------------------------------------------------------------------------------
+// child specs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The child spec that starts a DynamicSupervisor with `options` under
+ * another supervisor (Elixir's `child_spec/1`): id its name (or
+ * `'DynamicSupervisor'`), type `supervisor`.
+ *
+ * @example
+ * import { DynamicSupervisor, Supervisor } from 'fp-ts-actors'
+ * const tree = Supervisor.startLink([DynamicSupervisor.childSpec({ name: 'pool' })], { strategy: 'one_for_one' })
+ *
+ * @category child specs
+ * @since 0.2.0
+ */
+export const childSpec = (options: Options = {}): Supervisor.ChildSpec => ({
+  id: supervision.idOf(options.name, 'DynamicSupervisor'),
+  start: startLink(options),
+  type: 'supervisor'
+})

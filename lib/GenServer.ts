@@ -681,3 +681,28 @@ export const whereis = (server: Server): Effect.Effect<never, Option<Pid<unknown
   checkServer('GenServer.whereis', server)
   return resolve(server)
 }
+
+// -------------------------------------------------------------------------------------
+// child specs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The child spec that starts this server under a supervisor (Elixir's
+ * `child_spec/1` of `use GenServer`): id its name (or `'GenServer'`).
+ *
+ * @example
+ * import { Effect, GenServer, Supervisor } from 'fp-ts-actors'
+ * const counter = { init: (n: number) => Effect.succeed(GenServer.ok(n)) }
+ * const tree = Supervisor.startLink([GenServer.childSpec(counter, 0, { name: 'counter' })], { strategy: 'one_for_one' })
+ *
+ * @category starting
+ * @since 0.2.0
+ */
+export const childSpec = <Arg, S, Req, Rep, E>(
+  behaviour: Behaviour<Arg, S, Req, Rep, E>,
+  arg: Arg,
+  options?: Start.Options
+): { readonly id: string; readonly start: Effect.Effect<Start.StartError, Pid<unknown>> } => ({
+  id: typeof options?.name === 'string' ? options.name : 'GenServer',
+  start: startLink(behaviour, arg, options)
+})

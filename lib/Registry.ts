@@ -87,6 +87,8 @@ export type Keys = 'unique' | 'duplicate'
  */
 export interface Options extends Start.Options {
   readonly keys: Keys
+  /** Accepted as Elixir's (an integer >= 1); the table is one either way. */
+  readonly partitions?: number
   /** Processes (pids or names) told of every registration and unregistration. */
   readonly listeners?: ReadonlyArray<Process.Pid<unknown> | string>
 }
@@ -241,10 +243,10 @@ const update = (st: State, pid: Pid<unknown>, key: unknown, f: (value: unknown) 
   Effect.sync(() => {
     const list = st.table.byKey.get(key)
     const entry = list?.find(([p]) => p === pid)
-    if (entry === undefined) return GenServer.replyWith(O.none, st)
+    if (entry === undefined) return GenServer.replyWith(E.right(O.none), st)
     const old = entry[1]
     entry[1] = f(old)
-    return GenServer.replyWith(O.some([entry[1], old] as const), st)
+    return GenServer.replyWith(E.right(O.some([entry[1], old] as const)), st)
   })
 
 /** An owner exited: its entries go. */
@@ -307,6 +309,8 @@ export const startLink = <K, V>(options: Options): Effect.Effect<Start.StartErro
     throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
   if (options.keys !== 'unique' && options.keys !== 'duplicate')
     throw new TypeError(`${where}: keys must be 'unique' or 'duplicate', got ${describe(options.keys)}`)
+  if (options.partitions !== undefined && !(Number.isInteger(options.partitions) && options.partitions >= 1))
+    throw new TypeError(`${where}: partitions must be an integer >= 1, got ${describe(options.partitions)}`)
   if (options.listeners !== undefined && !Array.isArray(options.listeners))
     throw new TypeError(`${where}: listeners must be an array of pids or names, got ${describe(options.listeners)}`)
   checkStartOptions(where, options)
@@ -332,9 +336,10 @@ export const startLink = <K, V>(options: Options): Effect.Effect<Start.StartErro
 // -------------------------------------------------------------------------------------
 
 /**
- * Registers the caller under `key` with `value`. In a unique registry a key
- * another process holds fails with `AlreadyRegistered`; in a duplicate one a
- * process may register the same key more than once.
+ * Registers the caller under `key` with `value`; gives the registry's pid
+ * (the caller is now linked to it). In a unique registry a key another
+ * process holds fails with `AlreadyRegistered`; in a duplicate one a process
+ * may register the same key more than once.
  *
  * @example
  * import { Registry } from 'fp-ts-actors'
@@ -348,12 +353,15 @@ export const register = <K, V>(
   reg: Registry<K, V>,
   key: K,
   value: V
-): Effect.Effect<Exit.Exiting | AlreadyRegistered, void> => {
+): Effect.Effect<Exit.Exiting | AlreadyRegistered, Pid<unknown>> => {
   tableOf(reg)
-  return call<void>(reg as Registry<unknown, unknown>, { _tag: 'Register', key, value }) as Effect.Effect<
-    Exit.Exiting | AlreadyRegistered,
-    void
-  >
+  return Effect.as(
+    call<void>(reg as Registry<unknown, unknown>, { _tag: 'Register', key, value }) as Effect.Effect<
+      Exit.Exiting | AlreadyRegistered,
+      void
+    >,
+    reg.pid
+  )
 }
 
 /**
@@ -499,6 +507,7 @@ export const select = <K, V>(
   pred: (entry: Entry<K, V>) => boolean
 ): Effect.Effect<never, ReadonlyArray<Entry<K, V>>> => {
   const table = tableOf(reg)
+  if (typeof pred !== 'function') throw new TypeError(`Registry.select: expected a predicate, got ${describe(pred)}`)
   return Effect.sync(() => {
     const out: Array<Entry<K, V>> = []
     for (const [key, list] of table.byKey) {
@@ -510,6 +519,22 @@ export const select = <K, V>(
     return out
   })
 }
+
+/**
+ * How many entries `pred` keeps (Elixir's `count_select/2`).
+ *
+ * @example
+ * import { Registry } from 'fp-ts-actors'
+ * declare const reg: Registry.Registry<string, number>
+ * const n = Registry.countSelect(reg, (e) => e.value > 10)
+ *
+ * @category reading
+ * @since 0.2.0
+ */
+export const countSelect = <K, V>(
+  reg: Registry<K, V>,
+  pred: (entry: Entry<K, V>) => boolean
+): Effect.Effect<never, number> => Effect.map(select(reg, pred), (l) => l.length)
 
 /**
  * The keys `pid` is registered under, in registration order.
@@ -589,7 +614,8 @@ export const dispatch = <K, V, E, X>(
   Effect.flatMap(lookup(reg, key), (entries) => (entries.length === 0 ? Effect.unit : Effect.asUnit(f(entries))))
 
 /**
- * The name `{ via: reg, key }` of the process registered under a unique `key`.
+ * The name `{ via, key }` of the process registered under a unique `key`; a
+ * process started with it registers with `value` (default `undefined`).
  *
  * @example
  * import { Process, Registry } from 'fp-ts-actors'
@@ -599,8 +625,44 @@ export const dispatch = <K, V, E, X>(
  * @category reading
  * @since 0.2.0
  */
-export const via = <K, V>(reg: Registry<K, V>, key: NoInfer<K>): Via<K> => {
+export const via = <K, V>(reg: Registry<K, V>, key: NoInfer<K>, value?: V): Via<K> => {
   tableOf(reg)
   if (reg.keys !== 'unique') throw new TypeError('Registry.via: only a registry with unique keys names processes')
-  return { via: reg, key }
+  if (value === undefined) return { via: reg, key }
+  const service: NameService<K> = {
+    whereis: (k) => reg.whereis(k),
+    claim: (k) => Effect.map(Effect.either(register(reg, k, value)), E.isRight)
+  }
+  return { via: service, key }
 }
+
+// -------------------------------------------------------------------------------------
+// child specs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The child spec that starts a registry under a supervisor (Elixir's
+ * `Registry.child_spec/1`): id its name (or `'Registry'`), type
+ * `supervisor`. `onStart` gets the new registry (its handle is not the pid).
+ *
+ * @example
+ * import { Effect, Registry, Supervisor } from 'fp-ts-actors'
+ * const tree = Supervisor.startLink([Registry.childSpec({ keys: 'unique', name: 'names' })], {
+ *   strategy: 'one_for_one'
+ * })
+ *
+ * @category starting
+ * @since 0.2.0
+ */
+export const childSpec = <K, V>(
+  options: Options,
+  onStart: (registry: Registry<K, V>) => Effect.Effect<never, void> = () => Effect.unit
+): {
+  readonly id: string
+  readonly start: Effect.Effect<Start.StartError, Pid<unknown>>
+  readonly type: 'supervisor'
+} => ({
+  id: typeof options.name === 'string' ? options.name : 'Registry',
+  start: Effect.flatMap(startLink<K, V>(options), (reg) => Effect.as(onStart(reg), reg.pid)),
+  type: 'supervisor'
+})

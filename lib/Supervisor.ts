@@ -64,6 +64,7 @@ import {
   shutdownChild,
   isCleanExit,
   internalOf,
+  idOf,
   tryAgainLater,
   Intensity,
   answer
@@ -106,8 +107,12 @@ export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one'
  */
 export interface ChildSpec {
   readonly id: string
-  /** Run by the supervisor; must start a process linked to it (a startLink). */
-  readonly start: Effect.Effect<unknown, Pid<unknown>>
+  /**
+   * Run by the supervisor; must start a process linked to it (a startLink).
+   * A function is called at each start with the supervisor's extra arguments
+   * (DynamicSupervisor's `extraArguments`; none for a Supervisor).
+   */
+  readonly start: Effect.Effect<unknown, Pid<unknown>> | ((...args: never) => Effect.Effect<unknown, Pid<unknown>>)
   /** Default `permanent`. */
   readonly restart?: Restart
   /** Default 5000 for a worker, `infinity` for a supervisor. */
@@ -609,3 +614,26 @@ export const stop = (
   reason: Exit.Reason = Exit.normal,
   timeout: number = Infinity
 ): Effect.Effect<Exit.Exiting, void> => GenServer.stop(sup, reason, timeout)
+
+// -------------------------------------------------------------------------------------
+// child specs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The child spec that starts this supervisor under another one (Elixir's
+ * `child_spec/1` of `use Supervisor`): id its name (or `'Supervisor'`), type
+ * `supervisor`.
+ *
+ * @example
+ * import { Effect, Supervisor, Task } from 'fp-ts-actors'
+ * const inner = Supervisor.childSpec([Task.childSpec(Effect.never)], { strategy: 'one_for_one', name: 'inner' })
+ * const tree = Supervisor.startLink([inner], { strategy: 'one_for_all' })
+ *
+ * @category child specs
+ * @since 0.2.0
+ */
+export const childSpec = (children: ReadonlyArray<ChildSpec>, options: Options): ChildSpec => ({
+  id: idOf(options.name, 'Supervisor'),
+  start: startLink(children, options),
+  type: 'supervisor'
+})

@@ -801,3 +801,38 @@ export const pump = <A>(s: Stream<A>, emit: (a: A) => Effect.Effect<never, void>
     }),
     s.halt
   )
+
+// -------------------------------------------------------------------------------------
+// child specs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The child spec that runs `program` as a supervised task (Elixir's
+ * `Task.child_spec/1`): id `'Task'`, `temporary` (not restarted), unless
+ * `overrides` say otherwise.
+ *
+ * @example
+ * import { Effect, Supervisor, Task } from 'fp-ts-actors'
+ * const tree = Supervisor.startLink([Task.childSpec(Effect.never, { restart: 'permanent' })], {
+ *   strategy: 'one_for_one'
+ * })
+ *
+ * @category child specs
+ * @since 0.2.0
+ */
+export const childSpec = <E, A>(
+  program: Effect.Effect<E, A>,
+  overrides: {
+    readonly id?: string
+    readonly restart?: 'permanent' | 'transient' | 'temporary'
+    readonly shutdown?: number | 'brutal_kill' | 'infinity'
+  } = {}
+): {
+  readonly id: string
+  readonly start: Effect.Effect<never, Pid<unknown>>
+  readonly restart: 'permanent' | 'transient' | 'temporary'
+  readonly shutdown?: number | 'brutal_kill' | 'infinity'
+} => {
+  checkProgram('Task.childSpec', program)
+  return { id: 'Task', restart: 'temporary', ...overrides, start: startLink(program) }
+}

@@ -43,6 +43,7 @@ import * as Task from './Task.js'
 import { checkProgram, describe } from './internal/check.js'
 import { collect, cursor, type Spawner } from './internal/stream.js'
 import { guard } from './internal/guard.js'
+import { idOf } from './internal/supervision.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -385,3 +386,24 @@ export const asyncStream$ = <T, E, B, Z extends boolean = false>(
     )
   )
 }
+
+// -------------------------------------------------------------------------------------
+// child specs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The child spec that starts a task supervisor under another supervisor:
+ * id its name (or `'TaskSupervisor'`), type `supervisor`.
+ *
+ * @example
+ * import { Supervisor, TaskSupervisor } from 'fp-ts-actors'
+ * const tree = Supervisor.startLink([TaskSupervisor.childSpec({ name: 'tasks' })], { strategy: 'one_for_one' })
+ *
+ * @category child specs
+ * @since 0.2.0
+ */
+export const childSpec = (options: Options = {}): Supervisor.ChildSpec => ({
+  id: idOf(options.name, 'TaskSupervisor'),
+  start: startLink(options),
+  type: 'supervisor'
+})

@@ -173,11 +173,17 @@ export const cursor = <T, E, B>(
       const item = step.value
       const index = started++
       return Effect.flatMap(Process.makeRef, (tag) =>
-        Effect.flatMap(spawn(work(f, item, s.timeout, alias, tag)), ([pid, ref]) => {
-          running.set(ref, { tag, index, item, pid, outcome: undefined, timedOut: false })
-          byTag.set(tag, ref)
-          return fill
-        })
+        Effect.flatMap(
+          // a task that cannot start (maxChildren reached...) stops the stream cleanly first
+          Effect.catchAll(spawn(work(f, item, s.timeout, alias, tag)), (e) =>
+            Effect.flatMap(close, () => Effect.fail(e))
+          ),
+          ([pid, ref]) => {
+            running.set(ref, { tag, index, item, pid, outcome: undefined, timedOut: false })
+            byTag.set(tag, ref)
+            return fill
+          }
+        )
       )
     })
 

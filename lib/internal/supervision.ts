@@ -18,10 +18,10 @@ import { sandbox } from './sandbox.js'
 /** When a child is restarted (`Supervisor.Restart`). */
 export type Restart = 'permanent' | 'transient' | 'temporary'
 
-/** A checked child spec, defaults filled in. */
+/** A checked child spec, defaults filled in; `start` given the supervisor's extra arguments. */
 export interface Spec {
   readonly id: string
-  readonly start: Effect.Effect<unknown, Pid<unknown>>
+  readonly start: (extra: ReadonlyArray<unknown>) => Effect.Effect<unknown, Pid<unknown>>
   readonly restart: Restart
   readonly shutdown: number | 'brutal_kill'
   readonly type: 'worker' | 'supervisor'
@@ -38,7 +38,8 @@ export const checkSpec = (where: string, spec: unknown, needId = true): Spec => 
   const bad: (what: string, got: unknown) => never = (what, got) => {
     throw new TypeError(`${where}: child spec ${JSON.stringify(id)}: ${what}, got ${describe(got)}`)
   }
-  if (!Effect.isEffect(s.start)) bad("start must be an Effect giving the child's pid", s.start)
+  if (!Effect.isEffect(s.start) && typeof s.start !== 'function')
+    bad("start must be an Effect giving the child's pid, or a function giving that Effect", s.start)
   const restart = s.restart ?? 'permanent'
   if (restart !== 'permanent' && restart !== 'transient' && restart !== 'temporary') {
     bad("restart must be 'permanent', 'transient' or 'temporary'", restart)
@@ -55,12 +56,33 @@ export const checkSpec = (where: string, spec: unknown, needId = true): Spec => 
   }
   return {
     id,
-    start: s.start as Effect.Effect<unknown, Pid<unknown>>,
+    start: startOf(s.start as ChildStart),
     restart,
     shutdown: shutdown === 'infinity' ? Infinity : shutdown,
     type
   }
 }
+
+/** A child's start as a spec gives it: an Effect, or a function of the supervisor's extra arguments. */
+type ChildStart = Effect.Effect<unknown, Pid<unknown>> | ((...args: never) => Effect.Effect<unknown, Pid<unknown>>)
+
+/** A start function is called anew, with the extra arguments first, at each start (as Elixir applies its MFA). */
+const startOf =
+  (start: ChildStart) =>
+  (extra: ReadonlyArray<unknown>): Effect.Effect<unknown, Pid<unknown>> =>
+    typeof start === 'function'
+      ? Effect.suspend(() =>
+          (start as (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown, Pid<unknown>>)(...extra)
+        )
+      : start
+
+/** The id a child spec made from start options gets (as Elixir's child_spec/1): its name, else `fallback`. */
+export const idOf = (name: unknown, fallback: string): string =>
+  typeof name === 'string'
+    ? name
+    : typeof name === 'object' && name !== null && 'key' in name
+      ? String(name.key)
+      : fallback
 
 export const checkIntensity = (where: string, maxRestarts: unknown, maxSeconds: unknown): void => {
   if (maxRestarts !== undefined && !(Number.isInteger(maxRestarts) && (maxRestarts as number) >= 0)) {
@@ -96,10 +118,10 @@ export const startFailure = (e: unknown): Started => {
  * Runs a child's start in the supervisor. A start that throws fails with
  * the `Defect` (the supervisor lives on), as Erlang's supervisor catches it.
  */
-export const startOne = (spec: Spec): Effect.Effect<never, Started> =>
+export const startOne = (spec: Spec, extra: ReadonlyArray<unknown> = []): Effect.Effect<never, Started> =>
   Effect.map(
     sandbox(
-      Effect.match(spec.start, startFailure, (pid): Started =>
+      Effect.match(spec.start(extra), startFailure, (pid): Started =>
         Process.pid.is(pid)
           ? { _tag: 'Started', pid }
           : { _tag: 'Failed', reason: Exit.custom({ bad_start_return: pid }) }
