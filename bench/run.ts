@@ -18,65 +18,175 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { scale, type Impl, type Result } from './harness.js'
+import { scale, type Result } from './harness.js'
+
+/**
+ * One side of a comparison: `ours` (the flatMap idioms), `gen` (the same in `Effect.gen` style), `floor`;
+ * with `BENCH_BASE=<another build's dist/index.js>`, `base` and `base-gen` run ours and gen on that build.
+ */
+type Side = 'ours' | 'gen' | 'floor' | 'base' | 'base-gen'
+
+/** `BENCH_BASE`: an absolute path to another revision's `dist/index.js`, measured beside this one. */
+const BASE =
+  process.env['BENCH_BASE'] === undefined || process.env['BENCH_BASE'] === '' ? undefined : process.env['BENCH_BASE']
+
+/** The sides of a workload, with the base build's when `BENCH_BASE` is set. */
+const sidesOf = (w: Workload): ReadonlyArray<Side> => {
+  if (BASE === undefined) return w.sides
+  if (w.suite === 'shared') return [...w.sides, 'base', 'base-gen']
+  return w.name === 'import' ? ['ours', 'base'] : w.sides
+}
 
 interface Workload {
   readonly name: string
-  /** What the project asks of ours, in words, and whether a row meets it. */
+  /** `shared`: the user workloads and the hand-written floor in `bench/shared/`; `own`: `bench/workloads/`. */
+  readonly suite: 'shared' | 'own'
+  readonly sides: ReadonlyArray<Side>
+  /** Run by `npm run bench` without names (the `own-*` copies of the shared workloads only when named). */
+  readonly byDefault: boolean
+  /** What the project asks, in words, and whether a row meets it (`gen` is NaN when the row has no gen side). */
   readonly target: string
-  readonly meets: (ours: number, floor: number) => boolean
+  readonly meets: (ours: number, floor: number, gen: number) => boolean
 }
 
-const WORKLOADS: ReadonlyArray<Workload> = [
-  { name: 'ring', target: '>= 0.5x floor', meets: (o, f) => o / f >= 0.5 },
-  { name: 'pingpong', target: '>= 0.5x floor', meets: (o, f) => o / f >= 0.5 },
-  { name: 'spawn', target: '>= 0.5x floor', meets: (o, f) => o / f >= 0.5 },
-  { name: 'fanin', target: '>= 0.5x floor', meets: (o, f) => o / f >= 0.5 },
-  { name: 'memory', target: '< 400 B/process', meets: (o) => o < 400 },
-  { name: 'loop', target: 'flat heap (< 1 MiB growth)', meets: (o) => o < 1024 * 1024 },
-  { name: 'ask', target: '>= 0.25x floor (RxJS mergeMap)', meets: (o, f) => o / f >= 0.25 }
-]
+const rate = (name: string): Workload => ({
+  name,
+  suite: 'shared',
+  sides: ['ours', 'gen', 'floor'],
+  byDefault: true,
+  target: 'ours >= 0.5x floor; gen >= 0.5x ours',
+  meets: (o, f, g) => o / f >= 0.5 && g / o >= 0.5
+})
+const own = (name: string, byDefault: boolean, target: string, meets: Workload['meets']): Workload => ({
+  name,
+  suite: 'own',
+  sides: ['ours', 'floor'],
+  byDefault,
+  target,
+  meets
+})
 
-const IMPLS: ReadonlyArray<Impl> = ['ours', 'floor']
+const WORKLOADS: ReadonlyArray<Workload> = [
+  rate('ring'),
+  rate('pingpong'),
+  rate('spawn'),
+  rate('fanin'),
+  {
+    name: 'memory',
+    suite: 'shared',
+    sides: ['ours', 'gen', 'floor'],
+    byDefault: true,
+    target: 'ours <= 400 B; gen <= 500 B',
+    meets: (o, _f, g) => o <= 400 && g <= 500
+  },
+  own('loop', true, 'flat heap (< 1 MiB growth)', (o) => o < 1024 * 1024),
+  own('ask', true, '>= 0.25x floor (RxJS mergeMap)', (o, f) => o / f >= 0.25),
+  {
+    name: 'import',
+    suite: 'own',
+    sides: ['ours'],
+    byDefault: true,
+    target: 'cold import of dist/index.js (report only)',
+    meets: () => true
+  },
+  own('own-ring', false, '>= 0.5x floor', (o, f) => o / f >= 0.5),
+  own('own-pingpong', false, '>= 0.5x floor', (o, f) => o / f >= 0.5),
+  own('own-spawn', false, '>= 0.5x floor', (o, f) => o / f >= 0.5),
+  own('own-fanin', false, '>= 0.5x floor', (o, f) => o / f >= 0.5),
+  own('own-memory', false, '< 400 B/process', (o) => o < 400)
+]
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = dirname(here)
 
 /**
  * `npm run bench` builds first: the workloads then run against dist/ (the JavaScript users run),
- * not the TypeScript sources as tsx transpiles them (about 20% slower in pingpong).
+ * not the TypeScript sources as tsx transpiles them (about 20% slower in pingpong). The shared
+ * workloads import the package by its name, which resolves to dist/ through package.json's exports.
  */
 const useDist: ReadonlyArray<string> = existsSync(join(root, 'dist', 'index.js'))
   ? ['--import', './bench/use-dist.mjs']
   : []
-if (useDist.length === 0)
-  console.error('bench: dist/ is not built, measuring the sources through tsx (npm run build first)')
+if (useDist.length === 0) {
+  console.error('bench: dist/ is not built (npm run build first)')
+  process.exit(1)
+}
+
+/** The shared harness's sizes, times `BENCH_SCALE`. */
+const sharedSizes = (s: number): Record<string, string> => {
+  const n = (x: number): string => String(Math.max(1, Math.round(x * s)))
+  return {
+    RING_N: n(10_000),
+    RING_M: n(1_000_000),
+    PINGPONG_N: n(500_000),
+    SPAWN_N: n(100_000),
+    MEMORY_N: n(100_000),
+    FANIN_SENDERS: n(1_000),
+    FANIN_MSGS: n(1_000)
+  }
+}
+
+const SHARED_FILE: Record<Side, string> = {
+  ours: 'user-workloads.ts',
+  gen: 'gen-workloads.ts',
+  floor: 'floor-workloads.ts',
+  base: 'user-workloads.ts',
+  'base-gen': 'gen-workloads.ts'
+}
+
+/** What one run printed, whichever suite it came from. */
+interface Run {
+  readonly value: number
+  readonly unit: string
+  readonly ms: number
+  readonly cpuValue?: number | undefined
+  readonly details?: Readonly<Record<string, unknown>> | undefined
+}
 
 /** A failed run: how it ended and what it printed on stderr. */
 interface Failure {
   readonly workload: string
-  readonly impl: Impl
+  readonly side: Side
   readonly run: number
   readonly message: string
 }
 
-/** Runs one workload once in a fresh Node process; resolves with its result line, or rejects with why not. */
-const runOnce = (workload: string, which: Impl, timeoutMs: number): Promise<Result> =>
+/** The command line of one run of `w` on `side`. */
+const commandOf = (w: Workload, side: Side): ReadonlyArray<string> =>
+  w.suite === 'shared'
+    ? ['--expose-gc', '--import', 'tsx', join(here, 'shared', SHARED_FILE[side]), w.name]
+    : [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        ...useDist,
+        join(here, 'workloads', `${w.name.replace(/^own-/, '')}.ts`),
+        '--impl',
+        side === 'base' ? 'ours' : side
+      ]
+
+/** Reads a run's result line (either suite's format) into a `Run`, or says why it is not one. */
+const parseRun = (w: Workload, side: Side, line: string): Run => {
+  const r = JSON.parse(line) as Partial<Result> & { readonly params?: unknown }
+  const name = w.name.replace(/^own-/, '')
+  if (r.workload !== name || typeof r.value !== 'number' || !Number.isFinite(r.value) || typeof r.unit !== 'string') {
+    throw new Error(`printed an unexpected result line: ${line}`)
+  }
+  if (w.suite === 'own' && r.impl !== (side === 'base' ? 'ours' : side))
+    throw new Error(`printed a result line of another side: ${line}`)
+  return { value: r.value, unit: r.unit, ms: r.ms ?? NaN, cpuValue: r.cpuValue, details: r.details }
+}
+
+/** Runs one workload once in a fresh Node process; resolves with its result, or rejects with why not. */
+const runOnce = (w: Workload, side: Side, s: number, timeoutMs: number): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const args = [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      ...useDist,
-      join(here, 'workloads', `${workload}.ts`),
-      '--impl',
-      which
-    ]
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const lib = side === 'base' || side === 'base-gen' ? { FPTS_ACTORS_LIB: BASE } : { FPTS_ACTORS_LIB: undefined }
+    const env = { ...process.env, ...(w.suite === 'shared' ? sharedSizes(s) : {}), ...lib }
+    const child = spawn(process.execPath, commandOf(w, side), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s))
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s))
+    child.stdout.setEncoding('utf8').on('data', (x: string) => (out += x))
+    child.stderr.setEncoding('utf8').on('data', (x: string) => (err += x))
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('error', (e) => {
       clearTimeout(timer)
@@ -97,13 +207,9 @@ const runOnce = (workload: string, which: Impl, timeoutMs: number): Promise<Resu
         .pop()
       if (line === undefined) return reject(new Error(`printed no result line; stdout: ${JSON.stringify(out)}`))
       try {
-        const r = JSON.parse(line) as Result
-        if (r.workload !== workload || r.impl !== which || typeof r.value !== 'number' || !Number.isFinite(r.value)) {
-          return reject(new Error(`printed an unexpected result line: ${line}`))
-        }
-        resolve(r)
+        resolve(parseRun(w, side, line))
       } catch (e) {
-        reject(new Error(`printed a result line that is not JSON: ${line} (${String(e)})`))
+        reject(e instanceof SyntaxError ? new Error(`printed a result line that is not JSON: ${line}`) : e)
       }
     })
   })
@@ -123,46 +229,65 @@ const si = (x: number): string => {
   return x.toFixed(x === Math.round(x) ? 0 : 1)
 }
 
-const fmt = (r: Result | undefined, value: number): string => {
+const isRate = (unit: string): boolean => unit.endsWith('/s')
+
+const fmt = (r: Run | undefined, value: number): string => {
   if (r === undefined) return 'n/a'
-  if (r.unit.endsWith('/s')) return `${si(value)} ${r.unit}`
-  return `${value.toFixed(1)} ${r.unit === 'bytes/process' ? 'B/process' : 'B growth'}`
+  if (isRate(r.unit)) return `${si(value)} ${r.unit}`
+  if (r.unit === 'ms') return `${value.toFixed(1)} ms`
+  return `${value.toFixed(1)} ${r.unit.startsWith('bytes/proc') ? 'B/process' : 'B growth'}`
 }
 
 interface Row {
   readonly workload: Workload
-  readonly results: Record<Impl, Array<Result>>
+  readonly results: Record<Side, Array<Run>>
 }
 
-const medianOf = (rs: ReadonlyArray<Result>, pick: (r: Result) => number | undefined): number | undefined => {
+const medianOf = (rs: ReadonlyArray<Run>, pick: (r: Run) => number | undefined): number | undefined => {
   const xs = rs.map(pick).filter((x): x is number => x !== undefined)
   return xs.length === 0 ? undefined : median(xs)
 }
 
+const ratio = (a: number | undefined, b: number | undefined, unit: string): string =>
+  a === undefined || b === undefined ? 'n/a' : `${(a / b).toFixed(2)}x${isRate(unit) ? '' : ' (lower is better)'}`
+
 const table = (rows: ReadonlyArray<Row>): string => {
-  const lines = [
-    '| workload | ours | floor | ours/floor | ours/floor by CPU time | target | meets |',
-    '|---|---|---|---|---|---|---|'
-  ]
+  const withBase = rows.some((r) => r.results.base.length > 0)
+  const head = ['workload', 'ours', 'gen', 'floor', 'ours/floor', 'gen/floor', 'gen/ours', 'ours/floor by CPU time']
+  if (withBase) head.push('base', 'base gen', 'base/floor', 'base gen/floor')
+  head.push('target', 'meets')
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---|').join('')}`]
   for (const { workload, results } of rows) {
-    const o = results.ours
-    const f = results.floor
-    const mo = medianOf(o, (r) => r.value)
-    const mf = medianOf(f, (r) => r.value)
-    const cell = (rs: ReadonlyArray<Result>, m: number | undefined): string =>
-      m === undefined ? 'FAILED' : fmt(rs[0], m)
-    if (mo === undefined || mf === undefined) {
-      lines.push(`| ${workload.name} | ${cell(o, mo)} | ${cell(f, mf)} | n/a | n/a | ${workload.target} | no |`)
-      continue
+    const m = (side: Side): number | undefined => medianOf(results[side], (r) => r.value)
+    const [mo, mg, mf] = [m('ours'), m('gen'), m('floor')]
+    const has = (side: Side): boolean => sidesOf(workload).includes(side)
+    const cell = (side: Side, v: number | undefined): string =>
+      !has(side) ? 'n/a' : v === undefined ? 'FAILED' : fmt(results[side][0], v)
+    const unit = (results.ours[0] ?? results.floor[0])?.unit ?? ''
+    const co = medianOf(results.ours, (r) => r.cpuValue)
+    const cf = medianOf(results.floor, (r) => r.cpuValue)
+    const loop = workload.name === 'loop'
+    const meets =
+      mo === undefined || (has('floor') && mf === undefined) || (has('gen') && mg === undefined)
+        ? 'no'
+        : workload.meets(mo, mf ?? NaN, mg ?? NaN)
+          ? 'yes'
+          : 'no'
+    const cells = [
+      workload.name,
+      cell('ours', mo),
+      cell('gen', mg),
+      cell('floor', mf),
+      loop ? 'n/a' : ratio(mo, mf, unit),
+      ratio(mg, mf, unit),
+      ratio(mg, mo, unit),
+      ratio(co, cf, 'x/s')
+    ]
+    if (withBase) {
+      const [mb, mbg] = [m('base'), m('base-gen')]
+      cells.push(cell('base', mb), cell('base-gen', mbg), ratio(mb, mf, unit), ratio(mbg, mf, unit))
     }
-    const first = o[0] as Result
-    const co = medianOf(o, (r) => r.cpuValue)
-    const cf = medianOf(f, (r) => r.cpuValue)
-    const ratio =
-      workload.name === 'loop' ? 'n/a' : `${(mo / mf).toFixed(2)}x${first.higherIsBetter ? '' : ' (lower is better)'}`
-    const cpuRatio = co === undefined || cf === undefined ? 'n/a' : `${(co / cf).toFixed(2)}x`
-    const meets = workload.meets(mo, mf) ? 'yes' : 'no'
-    const cells = [workload.name, cell(o, mo), cell(f, mf), ratio, cpuRatio, workload.target, meets]
+    cells.push(workload.target, meets)
     lines.push(`| ${cells.join(' | ')} |`)
   }
   return lines.join('\n')
@@ -170,25 +295,25 @@ const table = (rows: ReadonlyArray<Row>): string => {
 
 /** Every run's value, and the loop workload's heap samples. */
 const detail = (rows: ReadonlyArray<Row>): string => {
-  const lines = ['| workload | impl | runs (in order) | median |', '|---|---|---|---|']
+  const lines = ['| workload | side | runs (in order) | median |', '|---|---|---|---|']
   for (const { workload, results } of rows) {
-    for (const which of IMPLS) {
-      const rs = results[which]
+    for (const side of sidesOf(workload)) {
+      const rs = results[side]
       const first = rs[0]
       if (first === undefined) continue
       const all = rs.map((r) => fmt(r, r.value)).join(', ')
-      lines.push(`| ${workload.name} | ${which} | ${all} | ${fmt(first, median(rs.map((r) => r.value)))} |`)
+      lines.push(`| ${workload.name} | ${side} | ${all} | ${fmt(first, median(rs.map((r) => r.value)))} |`)
     }
   }
   const loops = rows.find((r) => r.workload.name === 'loop')
   if (loops !== undefined) {
     lines.push('', 'Receive-loop heap samples (heapUsed after a forced GC at 10%, 50%, 90% of the receives):', '')
-    for (const which of IMPLS) {
-      for (const r of loops.results[which]) {
+    for (const side of loops.workload.sides) {
+      for (const r of loops.results[side]) {
         const s = (r.details?.['samples'] ?? []) as ReadonlyArray<number>
         const mps = (r.details?.['messagesPerSecond'] ?? 0) as number
         const path = s.map((x) => `${(x / 1024 / 1024).toFixed(2)} MiB`).join(' -> ')
-        lines.push(`- ${which}: ${path} (growth ${r.value} B, ${si(mps)} messages/s)`)
+        lines.push(`- ${side}: ${path} (growth ${r.value} B, ${si(mps)} messages/s)`)
       }
     }
   }
@@ -203,6 +328,13 @@ const positiveInt = (name: string, fallback: number): number => {
   return n
 }
 
+/** Round `i`'s order of the sides: rotated every round, so drift in the machine's load hits every side alike. */
+const orderOf = (sides: ReadonlyArray<Side>, i: number): ReadonlyArray<Side> => {
+  const k = i % sides.length
+  const rotated = [...sides.slice(k), ...sides.slice(0, k)]
+  return i % 2 === 0 ? rotated : rotated.reverse()
+}
+
 const run = async (): Promise<number> => {
   const runs = positiveInt('BENCH_RUNS', 5)
   const s = scale()
@@ -211,7 +343,8 @@ const run = async (): Promise<number> => {
   if (unknown.length > 0) {
     throw new Error(`unknown workload(s) ${unknown.join(', ')}; known: ${WORKLOADS.map((w) => w.name).join(', ')}`)
   }
-  const selected = wanted.length === 0 ? WORKLOADS : WORKLOADS.filter((w) => wanted.includes(w.name))
+  const selected =
+    wanted.length === 0 ? WORKLOADS.filter((w) => w.byDefault) : WORKLOADS.filter((w) => wanted.includes(w.name))
   const timeoutMs = Math.max(60_000, 300_000 * s)
   const started = new Date()
   const load = os.loadavg()
@@ -219,25 +352,23 @@ const run = async (): Promise<number> => {
   const machine = `${cpus.length} x ${cpus[0]?.model ?? 'unknown cpu'}, ${os.platform()} ${os.release()}`
   const loads = (ls: ReadonlyArray<number>): string => ls.map((l) => l.toFixed(2)).join(' / ')
   console.log(
-    `fp-ts-actors benchmarks: ${runs} runs per implementation, BENCH_SCALE=${s}, ` +
+    `fp-ts-actors benchmarks: ${runs} runs per side, BENCH_SCALE=${s}, ` +
       `node ${process.version}, ${machine}, load ${loads(load)}`
   )
   const rows: Array<Row> = []
   const failures: Array<Failure> = []
   for (const workload of selected) {
-    const results: Record<Impl, Array<Result>> = { ours: [], floor: [] }
+    const results: Record<Side, Array<Run>> = { ours: [], gen: [], floor: [], base: [], 'base-gen': [] }
     for (let i = 0; i < runs; i++) {
-      // alternate, and swap which goes first every round, so drift in the machine's load hits both alike
-      const order: ReadonlyArray<Impl> = i % 2 === 0 ? IMPLS : [...IMPLS].reverse()
-      for (const which of order) {
+      for (const side of orderOf(sidesOf(workload), i)) {
         try {
-          const r = await runOnce(workload.name, which, timeoutMs)
-          results[which].push(r)
-          console.log(`  ${workload.name} ${which} #${i + 1}: ${fmt(r, r.value)} (${r.ms.toFixed(0)} ms)`)
+          const r = await runOnce(workload, side, s, timeoutMs)
+          results[side].push(r)
+          console.log(`  ${workload.name} ${side} #${i + 1}: ${fmt(r, r.value)} (${r.ms.toFixed(0)} ms)`)
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e)
-          failures.push({ workload: workload.name, impl: which, run: i + 1, message })
-          console.log(`  ${workload.name} ${which} #${i + 1}: FAILED: ${message}`)
+          failures.push({ workload: workload.name, side, run: i + 1, message })
+          console.log(`  ${workload.name} ${side} #${i + 1}: FAILED: ${message}`)
         }
       }
     }
@@ -248,17 +379,18 @@ const run = async (): Promise<number> => {
     '# Benchmark results',
     '',
     `Generated by \`npm run bench\` on ${started.toISOString()}: Node ${process.version}, ${machine}, ` +
-      `${runs} runs per implementation (each in a fresh Node process), BENCH_SCALE=${s}. ` +
+      `${runs} runs per side (each in a fresh Node process), BENCH_SCALE=${s}. ` +
       `Load average ${loads(load)} at the start, ${loads(endLoad)} at the end.`,
     '',
-    'Medians. `ours` is fp-ts-actors (Effect programs, io-ts codecs in receive, `Runtime.make()`); ' +
-      '`floor` is the hand-written plain-TypeScript runtime in `bench/floor.ts`. ' +
-      'See `bench/README.md` for what each workload measures.',
+    'Medians. ring, pingpong, spawn, fanin, memory: `ours` is `bench/shared/user-workloads.ts` (the idioms users ' +
+      'write: `Effect.flatMap` receive loops), `gen` the same workloads in `Effect.gen` style ' +
+      '(`bench/shared/gen-workloads.ts`), `floor` the hand-written runtime of `bench/shared/floor-*.ts`. ' +
+      'loop, ask: `bench/workloads/` against `bench/floor.ts`. See `bench/README.md`.',
     ''
   ].join('\n')
   const body = `${table(rows)}\n\n## All runs\n\n${detail(rows)}\n`
   const brief = (f: Failure): string =>
-    `- ${f.workload} ${f.impl} run ${f.run}: ${f.message.split('\n').filter(Boolean).slice(0, 2).join(': ')}`
+    `- ${f.workload} ${f.side} run ${f.run}: ${f.message.split('\n').filter(Boolean).slice(0, 2).join(': ')}`
   const failed = failures.length === 0 ? '' : `\n## Failures\n\n${failures.map(brief).join('\n')}\n`
   const markdown = `${header}\n${body}${failed}`
   console.log(`\n${table(rows)}\n`)
@@ -275,17 +407,18 @@ const run = async (): Promise<number> => {
   }
   writeFileSync(raw, JSON.stringify(dump, null, 2))
   console.log(`raw runs: ${raw}`)
-  if (s === 1 && selected.length === WORKLOADS.length) {
+  const full = wanted.length === 0
+  if (s === 1 && full && BASE === undefined) {
     writeFileSync(join(here, 'RESULTS.md'), markdown)
     console.log(`table written to ${join(here, 'RESULTS.md')}`)
   } else {
     writeFileSync(join(here, 'results', 'latest.md'), markdown)
-    console.log('not the full suite at BENCH_SCALE=1: bench/RESULTS.md is left as it was')
+    console.log('not the default suite at BENCH_SCALE=1: bench/RESULTS.md is left as it was')
     console.log(`table written to ${join(here, 'results', 'latest.md')}`)
   }
   if (failures.length > 0) {
     console.error(`\n${failures.length} run(s) failed:`)
-    for (const f of failures) console.error(`- ${f.workload} ${f.impl} run ${f.run}: ${f.message}`)
+    for (const f of failures) console.error(`- ${f.workload} ${f.side} run ${f.run}: ${f.message}`)
     return 1
   }
   return 0

@@ -1068,12 +1068,4 @@ export const all = <const T extends ReadonlyArray<Effect<unknown, unknown>>>(
  */
 export const gen = <Eff extends Effect<unknown, unknown>, A>(
   body: () => Generator<Eff, A, unknown>
-): Effect<ErrorOf<Eff>, A> =>
-  suspend(() => {
-    const it = body()
-    const step = (input: unknown): Effect<ErrorOf<Eff>, A> => {
-      const r = it.next(input)
-      return r.done ? succeed(r.value) : (flatMap(r.value, step) as never)
-    }
-    return step(undefined)
-  })
+): Effect<ErrorOf<Eff>, A> => fromOp(new Op(op.GEN, body))

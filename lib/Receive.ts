@@ -40,7 +40,7 @@
 import type { Decoder } from 'io-ts'
 import { fromOp, type Effect } from './Effect.js'
 import { checkMs } from './internal/check.js'
-import { AfterClause, OnClause } from './internal/clause.js'
+import { AfterClause, NO_CLAUSES, OnClause } from './internal/clause.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
 
@@ -142,7 +142,7 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
     const codec = args[0]
     let instruction = shorthands.get(codec)
     if (instruction === undefined) {
-      instruction = new Op(op.RECEIVE, [new OnClause(codec, succeedWith)], undefined)
+      instruction = new Op(op.RECEIVE, new OnClause(codec, succeedWith), undefined)
       shorthands.set(codec, instruction)
     }
     return fromOp(instruction)
@@ -165,5 +165,7 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
   if (ons.length === 0 && afterClause === undefined) {
     throw new TypeError('Process.receive: needs a codec, or at least one clause')
   }
-  return fromOp(new Op(op.RECEIVE, ons, afterClause))
+  // one clause is the instruction's own (no array to go through); none (`after` only) is the shared empty list
+  const clauses = ons.length === 1 ? (ons[0] as OnClause) : ons.length === 0 ? NO_CLAUSES : ons
+  return fromOp(new Op(op.RECEIVE, clauses, afterClause))
 }

@@ -1,37 +1,46 @@
 /**
- * A process: the run loop that interprets an `Effect` instruction tree with an
- * explicit continuation stack, its mailbox with selective receive, and its
- * interruption state. One loop per slice, one try/catch per slice, no JS
- * recursion per step and no Promise per step or per message.
+ * A process's run loop (an `Effect` instruction tree, an explicit continuation
+ * stack; one try/catch per slice, no JS recursion or Promise per step) and its
+ * interruption. What it waits on is `./waits.ts`, which `Fiber` extends.
+ *
+ * The loop reads like Effect's `runLoop`: `step` dispatches on the opcode to
+ * one small method per group, each returning the next instruction, or
+ * `undefined` when the slice is over (the fiber then waits, yielded or
+ * exited, and `status` says which). A value goes back through `unstack`,
+ * which pops continuations until one takes it; a failure through `unwind`.
+ *
+ * Invariants kept here:
+ * - `cur` is set only while the fiber is not running: the instruction to
+ *   resume with (a waiting receive re-evaluates its RECEIVE when woken).
+ * - An interruption is taken only where `interruptNow` holds (pending and no
+ *   uninterruptible region open): after each instruction that can raise one
+ *   (a primitive, a syscall, a region's end) and before a wait.
+ * - One step of budget is one instruction evaluated; popping frames is free.
+ *   A `flatMap` after a `succeed` or a `send` runs in one pass, and
+ *   `Effect.gen` in place, but both count the steps they save (schedules
+ *   cut slices where they always did).
  *
  * @internal
  */
-import type { Decoder } from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
 import * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
-import type { AfterClause, OnClause } from './clause.js'
-import type { Host } from './host.js'
 import * as op from './op.js'
 import { Op } from './op.js'
-import type { PidImpl } from './pid.js'
+import { causeOf, reasonOf, RETURNED } from './outcome.js'
+import type { Relations } from './relations.js'
+import { EXITED, notAnEffect, RUNNABLE, RUNNING, WAITING, Waits } from './waits.js'
 
-/** Status. */
-export const RUNNABLE = 0
-export const RUNNING = 1
-export const WAITING = 2
-export const EXITED = 3
+export { EXITED, RUNNABLE, RUNNING, WAITING } from './waits.js'
+export { reasonOf } from './outcome.js'
 
-const RETURNED: Cause = { _tag: 'Returned' }
-const FAILED: Cause = { _tag: 'Failed' }
-const THREW: Cause = { _tag: 'Threw' }
-const EXITED_SELF: Cause = { _tag: 'Exited' }
+const identity = <A>(a: A): A => a
 
 /** `takePending`'s answer when the pending interruption was stale: go on with the value. */
 const GO_ON = new Op(op.SUCCEED, undefined)
 
-/** A removed message in the middle of the mailbox. */
-const HOLE: unique symbol = Symbol('hole')
+/** The stack of a fiber that has never pushed a frame: shared, never pushed to. */
+const NO_FRAMES: Array<Op> = []
 
 /** A running `Effect.timeout`: its timer, and whether its region has ended. @internal */
 class TimeoutBox {
@@ -39,98 +48,43 @@ class TimeoutBox {
   done = false
 }
 
-/** The `after` timer of a waiting receive. @internal */
-class ReceiveTimer {
-  handle: unknown = undefined
-  timedOut = false
-  constructor(readonly deadline: number) {}
-}
-
-/** A wait in `Effect.async`: its abort controller and the cleanup `register` returned. @internal */
-class AsyncWait {
-  readonly ctl = new AbortController()
-  cleanup: (() => void) | undefined = undefined
-}
-
-/** Per-process link and monitor tables: the object and each table are made on first use. @internal */
-export class Relations {
-  /** Linked processes (a set: links are idempotent). */
-  links: Set<Fiber> | undefined = undefined
-  /** Monitors this process holds: ref -> [target fiber or undefined, what was monitored]. */
-  monitors: Map<object, readonly [Fiber | undefined, PidImpl | string]> | undefined = undefined
-  /** Monitors on this process: ref -> [watcher, what the watcher monitored (pid or name)]. */
-  watchers: Map<object, readonly [Fiber, PidImpl | string]> | undefined = undefined
-  /** Active reply aliases of this process (ref -> one-shot); made on first use. */
-  aliases: Map<object, boolean> | undefined = undefined
-  /** `sendAfter` timers aimed at this process, cancelled when it exits (as Erlang's); made on first use. */
-  timers: Set<object> | undefined = undefined
-}
-
 /** A PRIM instruction's function: runs on the fiber, its result is the instruction's value. */
 export type Prim = (f: Fiber, a: unknown, b: unknown) => unknown
 /** A SYSCALL instruction's function: runs on the fiber, returns the instruction to go on with. */
 export type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 
-/** How an uncaught failure becomes an exit reason. */
-export const reasonOf = (cause: Op): Reason => {
-  switch (cause._op) {
-    case op.FAIL:
-      return Ex.reasonOf(cause.i0)
-    case op.DIE:
-      return Ex.defect(cause.i0)
-    default:
-      return cause.i0 as Reason
-  }
-}
-
-const notAnEffect = (u: unknown): Op =>
-  new Op(op.DIE, new TypeError(`expected an Effect, got ${u === null ? 'null' : typeof u}: ${String(u)}`))
-
 /** @internal */
-export class Fiber {
-  status = RUNNABLE
-  /** In the run queue. */
-  queued = false
-  /** The next instruction to evaluate when the fiber runs. */
-  cur: Op | undefined
-  readonly stack: Array<Op> = []
-  /** >0: interruption deferred. */
-  uninterruptible = 0
-  /** An interruption waiting to be taken (an INTERRUPT instruction). */
-  pending: Op | undefined = undefined
-  /** Who interrupted the whole process: set once it is dying (isAlive is false from then on). */
-  private interruptCause: Cause | undefined = undefined
-  trapExit = false
+export class Fiber extends Waits<Fiber> {
+  /** Continuations, innermost last. */
+  stack: Array<Op> = NO_FRAMES
   /** Steps the scheduler lets it run between two readings of the clock (adapted to its step cost by the kernel). */
   stride = 8
-  name: string | undefined = undefined
-  rel: Relations | undefined = undefined
+  /** Links, monitors, aliases, timers: the kernel's (made on first use). */
+  rel: Relations<Fiber> | undefined = undefined
 
-  // mailbox: an array with a head index; HOLE marks a message taken from the middle
-  private mbox: Array<unknown> | undefined = undefined
-  /** Live messages are mbox[mhead .. mtail); slots are reused when the mailbox empties. */
-  private mhead = 0
-  private mtail = 0
+  /** Ends the slice: the fiber resumes with `cur` when it runs next. */
+  private resumeWith(cur: Op, status: number): undefined {
+    this.cur = cur
+    this.status = status
+    return undefined
+  }
 
-  // the receive the fiber is waiting in (undefined when not in a receive)
-  private rop: Op | undefined = undefined
-  /** Waiting in a receive that has clauses: an arriving message may match, so it wakes the fiber. */
-  private rwake = false
-  private rcursor = 0
-  /** The `after` timer of that receive, if it has one. */
-  private rtimer: ReceiveTimer | undefined = undefined
+  /** The slice ends before `yielded` runs; it costs the step it used to cost when it runs. */
+  private resumeLater(frame: Op, yielded: unknown): Op {
+    this.stack.push(frame)
+    return new Op(op.MAP, yielded, identity)
+  }
 
-  // the async the fiber is waiting in
-  /** The `Effect.async` the fiber waits in (its identity is the token that makes a stale resume a no-op). */
-  private asyncWait: AsyncWait | undefined = undefined
+  /** Steps left in the running slice. */
+  private left = 0
 
-  constructor(
-    readonly host: Host<Fiber>,
-    readonly pid: PidImpl,
-    program: Op,
-    readonly codec: Decoder<unknown, unknown> | undefined
-  ) {
-    this.cur = program
+  protected get self(): Fiber {
+    return this
+  }
+
+  /** A scheduling point of the test runtime (after a primitive or a message taken): it may end the slice here. */
+  protected point(): void {
+    if (this.host.point !== undefined && this.host.point(this, this.left)) this.left = 0
   }
 
   // -------------------------------------------------------------------------------------
@@ -139,179 +93,197 @@ export class Fiber {
 
   /**
    * Runs at most `budget` steps; returns how many it did not use (0: the
-   * budget ran out). Afterwards `status` tells whether it is runnable, waiting
-   * or exited.
+   * budget ran out). Afterwards `status` tells whether it is runnable, waiting or exited.
    */
   run(budget: number): number {
     this.status = RUNNING
-    let cur = this.cur as Op
+    this.left = budget
+    let cur: Op | undefined = this.cur as Op
     this.cur = undefined
-    if (this.pending !== undefined && this.uninterruptible === 0) cur = this.takePending(cur)
-    const stack = this.stack
-    let value: unknown
+    if (this.interruptNow) cur = this.takePending(cur)
     for (;;) {
       try {
-        loop: for (;;) {
-          if (--budget < 0) {
-            this.cur = cur
-            this.status = RUNNABLE
+        while (cur !== undefined) {
+          if (--this.left < 0) {
+            this.resumeWith(cur, RUNNABLE)
             return 0
           }
-          switch (cur._op) {
-            case op.SUCCEED:
-              value = cur.i0
-              break
-            case op.SYNC:
-            case op.PRIM:
-              value = cur._op === op.SYNC ? (cur.i0 as () => unknown)() : (cur.i0 as Prim)(this, cur.i1, cur.i2)
-              // an interruption raised by this very step (a signal to itself, a shutdown from inside a `sync`)
-              if (this.pending !== undefined && this.uninterruptible === 0) {
-                const p = this.takePending(GO_ON)
-                if (p !== GO_ON) {
-                  cur = p
-                  continue
-                }
-              }
-              if (this.host.point !== undefined && this.host.point(this, budget)) budget = 0
-              break
-            case op.MAP:
-            case op.FLATMAP:
-            case op.FOLD:
-            case op.ENSURE:
-            case op.CATCH:
-              stack.push(cur)
-              cur = cur.i0 as Op
-              continue
-            case op.SUSPEND:
-              cur = (cur.i0 as () => Op)()
-              continue
-            case op.SYSCALL:
-              cur = (cur.i0 as Syscall)(this, cur.i1, cur.i2)
-              if (this.pending !== undefined && this.uninterruptible === 0) cur = this.takePending(cur)
-              if (this.host.point !== undefined && this.host.point(this, budget)) budget = 0
-              continue
-            case op.FAIL:
-            case op.DIE:
-            case op.INTERRUPT: {
-              const next = this.unwind(cur)
-              if (next === undefined) return budget
-              cur = next
-              continue
-            }
-            case op.RECEIVE: {
-              const next = this.receive(cur)
-              if (next === undefined) {
-                // an interruption raised meanwhile in this slice (e.g. from inside a `sync`) is taken now, not after the wait
-                if (this.pending !== undefined && this.uninterruptible === 0) {
-                  cur = this.takePending(cur)
-                  continue
-                }
-                this.cur = cur
-                this.status = WAITING
-                return budget
-              }
-              cur = next
-              if (this.host.point !== undefined && this.host.point(this, budget)) budget = 0
-              continue
-            }
-            case op.ASYNC: {
-              const next = this.async(cur.i0 as Parameters<Fiber['async']>[0])
-              if (next === undefined) {
-                if (this.pending !== undefined && this.uninterruptible === 0) {
-                  this.cancelWait()
-                  cur = this.takePending(cur)
-                  continue
-                }
-                this.status = WAITING
-                return budget
-              }
-              cur = next
-              continue
-            }
-            case op.UNINTERRUPTIBLE:
-              stack.push(new Op(op.RESTORE, this.uninterruptible))
-              if (cur.i1 === true) {
-                this.uninterruptible = 0
-                cur = this.pending !== undefined ? this.takePending(cur.i0 as Op) : (cur.i0 as Op)
-              } else {
-                this.uninterruptible++
-                cur = cur.i0 as Op
-              }
-              continue
-            case op.TIMEOUT: {
-              const box = new TimeoutBox()
-              const frame = new Op(op.TIMEOUT_FRAME, box)
-              stack.push(frame)
-              const ms = cur.i1 as number
-              if (ms !== Infinity) box.timer = this.host.clock.setTimer(ms, () => this.interruptRegion(frame))
-              cur = cur.i0 as Op
-              continue
-            }
-            case op.YIELD:
-              this.cur = op.UNIT
-              this.status = RUNNABLE
-              return budget + 1 // one more than left: the caller sees that the slice ended early
-            default:
-              cur = notAnEffect(cur)
-              continue
-          }
-          // success: pop continuations until one takes the value
-          for (;;) {
-            const frame = stack.pop()
-            if (frame === undefined) {
-              this.finish(Ex.returned(value), RETURNED)
-              return budget
-            }
-            switch (frame._op) {
-              case op.MAP:
-                value = (frame.i1 as (a: unknown) => unknown)(value)
-                continue
-              case op.FLATMAP:
-                cur = (frame.i1 as (a: unknown) => Op)(value)
-                continue loop
-              case op.FOLD:
-                if (frame.i2 !== undefined) {
-                  cur = (frame.i2 as (a: unknown) => Op)(value)
-                  continue loop
-                }
-                continue
-              case op.ENSURE:
-                cur = this.finalize(frame, new Op(op.SUCCEED, value), Ex.returned(value))
-                continue loop
-              case op.RESTORE:
-                this.uninterruptible = frame.i0 as number
-                if (this.uninterruptible === 0 && this.pending !== undefined) {
-                  cur = this.takePending(new Op(op.SUCCEED, value))
-                  continue loop
-                }
-                continue
-              case op.FINALIZED: {
-                this.uninterruptible = frame.i1 as number
-                const saved = frame.i0 as Op
-                if (saved._op === op.SUCCEED) {
-                  value = saved.i0
-                  if (this.uninterruptible === 0 && this.pending !== undefined) {
-                    cur = this.takePending(saved)
-                    continue loop
-                  }
-                  continue
-                }
-                cur = saved
-                continue loop
-              }
-              case op.TIMEOUT_FRAME: {
-                const box = frame.i0 as TimeoutBox
-                this.closeTimeout(box)
-                value = O.some(value)
-                continue
-              }
-            }
-          }
+          cur = this.step(cur)
         }
+        return this.left
       } catch (e) {
         // a throw while waiting in a receive (a codec on a rescan) leaves it: the finalizers get a fresh one
         if (this.rop !== undefined) this.leaveReceive()
         cur = new Op(op.DIE, e)
+      }
+    }
+  }
+
+  /** Evaluates one instruction: the next one, or `undefined` when the slice is over. */
+  private step(cur: Op): Op | undefined {
+    switch (cur._op) {
+      case op.SUCCEED:
+        return this.unstack(cur.i0)
+      case op.FLATMAP:
+        return this.flatMap(cur)
+      case op.SYSCALL:
+        return this.syscall(cur)
+      case op.RECEIVE:
+        return this.receive(cur)
+      case op.MAP:
+      case op.FOLD:
+      case op.ENSURE:
+      case op.CATCH:
+        this.push(cur)
+        return cur.i0 as Op
+      case op.SYNC:
+      case op.PRIM:
+        return this.primitive(cur)
+      case op.SUSPEND:
+        return (cur.i0 as () => Op)()
+      case op.GEN:
+        // the generator starts on the way back: its frame resumes it with `undefined`
+        this.push(new Op(op.GEN_FRAME, (cur.i0 as () => Iterator<unknown>)()))
+        return this.unstack(undefined)
+      case op.FAIL:
+      case op.DIE:
+      case op.INTERRUPT:
+        return this.unwind(cur)
+      case op.ASYNC:
+        return this.async(cur)
+      case op.UNINTERRUPTIBLE:
+        return this.region(cur)
+      case op.TIMEOUT:
+        return this.timeout(cur)
+      case op.YIELD:
+        this.left++ // one more than left: the caller sees that the slice ended early
+        return this.resumeWith(op.UNIT, RUNNABLE)
+      default:
+        return notAnEffect(cur)
+    }
+  }
+
+  private push(frame: Op): void {
+    // the first frame gets an array of its own, sized to it: an idle process holding one frame stays small
+    if (this.stack === NO_FRAMES) this.stack = [frame]
+    else this.stack.push(frame)
+  }
+
+  /**
+   * `flatMap(first, k)`. When `first` is a `succeed` or a syscall that
+   * succeeds (a `send`), `k` runs at once in the same step, without a frame.
+   */
+  private flatMap(cur: Op): Op | undefined {
+    const first = cur.i0 as Op
+    // the steps are counted as if unfused (the first step, then the value going back), and fused only
+    // when the slice has room for them all: a schedule cuts a slice at the same places either way
+    if (first._op === op.SUCCEED && this.left > 0) {
+      this.left--
+      return (cur.i1 as (a: unknown) => Op)(first.i0)
+    }
+    if (first._op === op.SYSCALL && this.left > 0) {
+      this.left--
+      const next = (first.i0 as Syscall)(this, first.i1, first.i2)
+      this.point()
+      if (next._op === op.SUCCEED && !this.interruptNow && this.left > 0) {
+        this.left--
+        return (cur.i1 as (a: unknown) => Op)(next.i0)
+      }
+      this.push(cur)
+      return this.interruptNow ? this.takePending(next) : next
+    }
+    this.push(cur)
+    return first
+  }
+
+  /** A primitive of the host (or a `sync`): its value goes back, unless it raised an interruption of this process. */
+  private primitive(cur: Op): Op | undefined {
+    const value = cur._op === op.SYNC ? (cur.i0 as () => unknown)() : (cur.i0 as Prim)(this, cur.i1, cur.i2)
+    // an interruption raised by this very step (a signal to itself, a shutdown from inside a `sync`)
+    if (this.interruptNow) {
+      const p = this.takePending(GO_ON)
+      if (p !== GO_ON) return p
+    }
+    this.point()
+    return this.unstack(value)
+  }
+
+  private syscall(cur: Op): Op {
+    const next = (cur.i0 as Syscall)(this, cur.i1, cur.i2)
+    const go = this.interruptNow ? this.takePending(next) : next
+    this.point()
+    return go
+  }
+
+  /** Opens an uninterruptible region (or, with `i1`, an interruptible one inside it); a RESTORE frame closes it. */
+  private region(cur: Op): Op {
+    this.push(new Op(op.RESTORE, this.uninterruptible))
+    if (cur.i1 === true) {
+      this.uninterruptible = 0
+      return this.pending !== undefined ? this.takePending(cur.i0 as Op) : (cur.i0 as Op)
+    }
+    this.uninterruptible++
+    return cur.i0 as Op
+  }
+
+  private timeout(cur: Op): Op {
+    const box = new TimeoutBox()
+    const frame = new Op(op.TIMEOUT_FRAME, box)
+    this.push(frame)
+    const ms = cur.i1 as number
+    if (ms !== Infinity) box.timer = this.host.clock.setTimer(ms, () => this.interruptRegion(frame))
+    return cur.i0 as Op
+  }
+
+  /** A value goes back: pops continuations until one takes it; `undefined` when the process has returned. */
+  private unstack(value: unknown): Op | undefined {
+    const stack = this.stack
+    for (;;) {
+      const frame = stack.pop()
+      if (frame === undefined) {
+        this.finish(Ex.returned(value), RETURNED)
+        return undefined
+      }
+      switch (frame._op) {
+        case op.FLATMAP:
+          return (frame.i1 as (a: unknown) => Op)(value)
+        case op.MAP:
+          value = (frame.i1 as (a: unknown) => unknown)(value)
+          continue
+        case op.GEN_FRAME: {
+          // `value` ends the generator's pending `yield*`; what it yields next runs above the same frame
+          const r = (frame.i0 as Iterator<unknown>).next(value)
+          // one step for each yield and for the return, as when `gen` was a chain of flatMaps (same schedules)
+          if (this.left === 0) return r.done === true ? new Op(op.SUCCEED, r.value) : this.resumeLater(frame, r.value)
+          this.left--
+          if (r.done === true) {
+            value = r.value
+            continue
+          }
+          stack.push(frame)
+          return r.value as Op
+        }
+        case op.FOLD:
+          if (frame.i2 !== undefined) return (frame.i2 as (a: unknown) => Op)(value)
+          continue
+        case op.ENSURE:
+          return this.finalize(frame, new Op(op.SUCCEED, value), Ex.returned(value))
+        case op.RESTORE:
+          this.uninterruptible = frame.i0 as number
+          if (this.interruptNow) return this.takePending(new Op(op.SUCCEED, value))
+          continue
+        case op.FINALIZED: {
+          this.uninterruptible = frame.i1 as number
+          const saved = frame.i0 as Op
+          if (saved._op !== op.SUCCEED) return saved
+          value = saved.i0
+          if (this.interruptNow) return this.takePending(saved)
+          continue
+        }
+        case op.TIMEOUT_FRAME:
+          this.closeTimeout(frame.i0 as TimeoutBox)
+          value = O.some(value)
+          continue
       }
     }
   }
@@ -322,7 +294,10 @@ export class Fiber {
     for (;;) {
       const frame = stack.pop()
       if (frame === undefined) {
-        this.finish(reasonOf(cause), this.causeOf(cause))
+        this.finish(
+          reasonOf(cause),
+          causeOf(cause, this.rare?.interruptCause ?? { _tag: 'Signal', from: this.pid as never })
+        )
         return undefined
       }
       switch (frame._op) {
@@ -336,9 +311,7 @@ export class Fiber {
           return this.finalize(frame, cause, reasonOf(cause))
         case op.RESTORE:
           this.uninterruptible = frame.i0 as number
-          if (this.uninterruptible === 0 && this.pending !== undefined && cause._op !== op.INTERRUPT) {
-            cause = this.takePending(cause)
-          }
+          if (this.interruptNow && cause._op !== op.INTERRUPT) cause = this.takePending(cause)
           continue
         case op.FINALIZED: {
           // the finalizer itself failed: report it, and the original outcome stands
@@ -362,7 +335,7 @@ export class Fiber {
 
   /** Starts the finalizer of an ENSURE frame, uninterruptibly; `outcome` resumes after it. */
   private finalize(frame: Op, outcome: Op, reason: Reason): Op {
-    this.stack.push(new Op(op.FINALIZED, outcome, this.uninterruptible))
+    this.push(new Op(op.FINALIZED, outcome, this.uninterruptible))
     this.uninterruptible++
     return (frame.i1 as (r: Reason) => Op)(reason)
   }
@@ -376,7 +349,7 @@ export class Fiber {
   }
 
   /** Takes the pending interruption instead of `cur` (a stale region interruption is dropped). */
-  private takePending(cur: Op): Op {
+  protected takePending(cur: Op): Op {
     const p = this.pending as Op
     this.pending = undefined
     if (p.i1 !== undefined && ((p.i1 as Op).i0 as TimeoutBox).done) return cur
@@ -384,23 +357,11 @@ export class Fiber {
     return p
   }
 
-  private causeOf(cause: Op): Cause {
-    switch (cause._op) {
-      case op.FAIL:
-        return Ex.isExiting(cause.i0) ? EXITED_SELF : FAILED
-      case op.DIE:
-        return THREW
-      default:
-        return this.interruptCause ?? { _tag: 'Signal', from: this.pid as never }
-    }
-  }
-
   private finish(reason: Reason, cause: Cause): void {
     this.status = EXITED
     this.cancelWait()
     this.stack.length = 0
-    this.mbox = undefined
-    this.mhead = this.mtail = 0
+    this.dropMailbox()
     this.host.exited(this, reason, cause)
   }
 
@@ -408,42 +369,29 @@ export class Fiber {
   // interruption
   // -------------------------------------------------------------------------------------
 
-  /** `true` while the fiber waits for an `Effect.async` callback (a resumption from outside the interpreter). */
-  get waitingAsync(): boolean {
-    return this.asyncWait !== undefined
-  }
-
-  /** The receive instruction the fiber waits in, if any (read-only introspection). */
-  get receiving(): Op | undefined {
-    return this.rop
-  }
-
   /** `true` while the process is neither exiting nor exited. */
   get alive(): boolean {
-    return this.status !== EXITED && this.interruptCause === undefined
+    return this.status !== EXITED && this.rare?.interruptCause === undefined
   }
 
   /** A whole-process interruption was accepted: the process is dying. */
   get exiting(): boolean {
-    return this.interruptCause !== undefined
+    return this.rare?.interruptCause !== undefined
   }
 
   /** An exit signal kills this process with `reason`: its finalizers run, then it exits. */
   interrupt(reason: Reason, cause: Cause): void {
     if (!this.alive) return
-    this.interruptCause = cause
+    this.more().interruptCause = cause
     this.pending = new Op(op.INTERRUPT, reason)
     this.wakeForInterrupt()
   }
 
-  /**
-   * `kill`: it reaches a process that is already exiting too, and the host
-   * bounds how long its finalizers may still run (`Host.killed`).
-   */
+  /** `kill`: it reaches a process that is already exiting too, and the host bounds how long its finalizers may run. */
   kill(cause: Cause): void {
     if (this.status === EXITED) return
-    if (this.interruptCause === undefined) {
-      this.interruptCause = cause
+    if (this.rare?.interruptCause === undefined) {
+      this.more().interruptCause = cause
       this.pending = new Op(op.INTERRUPT, Ex.killed)
       this.wakeForInterrupt()
     }
@@ -452,20 +400,15 @@ export class Fiber {
 
   /** `true` when it may still run code after an interruption: it holds finalizers or is in an uninterruptible region. */
   get mayLinger(): boolean {
-    if (this.uninterruptible > 0) return true
-    for (const frame of this.stack) if (frame._op === op.ENSURE) return true
-    return false
+    return this.uninterruptible > 0 || this.stack.some((frame) => frame._op === op.ENSURE)
   }
 
-  /**
-   * Stops a dying process where it is (its finalizers overran their time):
-   * its waits and timers are cancelled and it never runs again.
-   */
+  /** Stops a dying process where it is (its finalizers overran their time): its waits and timers are cancelled. */
   abandon(): void {
     if (this.status === EXITED) return
     for (const frame of this.stack) if (frame._op === op.TIMEOUT_FRAME) this.closeTimeout(frame.i0 as TimeoutBox)
-    this.interruptCause ??= { _tag: 'Signal', from: this.pid as never }
-    this.finish(Ex.killed, this.interruptCause)
+    const cause = (this.more().interruptCause ??= { _tag: 'Signal', from: this.pid as never })
+    this.finish(Ex.killed, cause)
   }
 
   /** A timeout fired: interrupt the region of `frame`, unless the whole process is already being interrupted. */
@@ -480,229 +423,7 @@ export class Fiber {
   private wakeForInterrupt(): void {
     if (this.status === WAITING && this.uninterruptible === 0) {
       this.cancelWait()
-      this.status = RUNNABLE
-      this.host.schedule(this)
+      this.wake()
     }
-  }
-
-  private cancelWait(): void {
-    if (this.rop !== undefined) this.leaveReceive()
-    const w = this.asyncWait
-    if (w !== undefined) {
-      this.asyncWait = undefined
-      try {
-        w.ctl.abort()
-        if (w.cleanup !== undefined) w.cleanup()
-      } catch (e) {
-        this.host.report(this, e, 'async cleanup')
-      }
-    }
-  }
-
-  // -------------------------------------------------------------------------------------
-  // async
-  // -------------------------------------------------------------------------------------
-
-  /** Registers the callback; returns the next instruction if it resumed synchronously, else waits. */
-  private async(register: (resume: (e: unknown) => void, signal: AbortSignal) => void | (() => void)): Op | undefined {
-    const w = new AsyncWait()
-    this.asyncWait = w
-    let registering = true
-    let now: Op | undefined
-    const resume = (e: unknown): void => {
-      if (this.asyncWait !== w) return
-      this.asyncWait = undefined
-      const next = e instanceof Op ? e : notAnEffect(e)
-      if (registering) {
-        now = next
-        return
-      }
-      this.cur = next
-      this.status = RUNNABLE
-      this.host.schedule(this)
-    }
-    let cleanup: void | (() => void)
-    try {
-      cleanup = register(resume, w.ctl.signal)
-    } catch (e) {
-      if (this.asyncWait === w) this.asyncWait = undefined
-      throw e
-    } finally {
-      registering = false
-    }
-    if (now !== undefined) return now
-    if (typeof cleanup === 'function') w.cleanup = cleanup
-    return undefined
-  }
-
-  // -------------------------------------------------------------------------------------
-  // mailbox and selective receive
-  // -------------------------------------------------------------------------------------
-
-  /** Number of messages waiting. */
-  get mailboxSize(): number {
-    const m = this.mbox
-    if (m === undefined) return 0
-    let n = 0
-    for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE) n++
-    return n
-  }
-
-  /** The messages waiting, oldest first (a copy). */
-  messages(): Array<unknown> {
-    const m = this.mbox
-    const out: Array<unknown> = []
-    if (m !== undefined) for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE) out.push(m[i])
-    return out
-  }
-
-  /** Appends a message; wakes the fiber if it waits in a receive that may take it. */
-  deliver(message: unknown): void {
-    if (this.status === EXITED) return
-    if (this.mbox === undefined) {
-      this.mbox = [message]
-      this.mtail = 1
-    } else {
-      this.mbox[this.mtail++] = message
-    }
-    if (this.rwake && this.status === WAITING) {
-      this.status = RUNNABLE
-      this.host.schedule(this)
-    }
-  }
-
-  /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
-  findFirst(pred: (m: unknown) => boolean): unknown {
-    const i = this.indexOf(pred)
-    return i < 0 ? undefined : (this.mbox as Array<unknown>)[i]
-  }
-
-  /** Removes the first waiting message `pred` accepts; `true` if one was removed. */
-  removeFirst(pred: (m: unknown) => boolean): boolean {
-    const i = this.indexOf(pred)
-    if (i >= 0) this.take(i)
-    return i >= 0
-  }
-
-  private indexOf(pred: (m: unknown) => boolean): number {
-    const m = this.mbox
-    if (m !== undefined) for (let i = this.mhead; i < this.mtail; i++) if (m[i] !== HOLE && pred(m[i])) return i
-    return -1
-  }
-
-  /** Evaluates a RECEIVE: the handler's instruction for the first matching message, the `after` handler, or `undefined` to wait. */
-  private receive(cur: Op): Op | undefined {
-    const clauses = cur.i0 as ReadonlyArray<OnClause>
-    const after = cur.i1 as AfterClause | undefined
-    const fresh = this.rop === undefined
-    const m = this.mbox
-    if (m !== undefined && clauses.length > 0) {
-      const n = clauses.length
-      const tail = this.mtail
-      for (let i = fresh ? this.mhead : this.rcursor; i < tail; i++) {
-        const msg = m[i]
-        if (msg === HOLE) continue
-        for (let c = 0; c < n; c++) {
-          const clause = clauses[c] as OnClause
-          let decoded: unknown
-          if (clause.fast) {
-            if (!(clause.codec as unknown as { is: (u: unknown) => boolean }).is(msg)) continue
-            decoded = msg
-          } else {
-            const v = clause.codec.decode(msg)
-            if (v._tag === 'Left') continue
-            decoded = v.right
-          }
-          this.take(i)
-          if (!fresh) this.leaveReceive()
-          if (this.host.tracing) this.host.received(this, msg)
-          return clause.handler(decoded)
-        }
-      }
-      this.rcursor = tail
-    } else {
-      this.rcursor = this.mtail
-    }
-    if (after !== undefined) {
-      if (fresh) {
-        if (after.ms === 0) return after.handler()
-        if (after.ms !== Infinity) {
-          const w = new ReceiveTimer(this.host.clock.now() + after.ms)
-          this.rtimer = w
-          this.armReceiveTimer(w, after.ms)
-        }
-      } else if (this.rtimer !== undefined && this.rtimer.timedOut) {
-        const w = this.rtimer
-        w.timedOut = false
-        const left = w.deadline - this.host.clock.now()
-        if (left <= 0) {
-          this.leaveReceive()
-          return after.handler()
-        }
-        this.armReceiveTimer(w, left) // the host timer fired early: re-arm for the rest
-      }
-    }
-    this.rop = cur
-    this.rwake = clauses.length > 0
-    return undefined
-  }
-
-  private armReceiveTimer(w: ReceiveTimer, ms: number): void {
-    w.handle = this.host.clock.setTimer(ms, () => {
-      w.handle = undefined
-      if (this.rtimer !== w) return
-      w.timedOut = true
-      if (this.status === WAITING) {
-        this.status = RUNNABLE
-        this.host.schedule(this)
-      }
-    })
-  }
-
-  private leaveReceive(): void {
-    this.rop = undefined
-    this.rwake = false
-    const w = this.rtimer
-    if (w !== undefined) {
-      this.rtimer = undefined
-      if (w.handle !== undefined) this.host.clock.clearTimer(w.handle)
-    }
-  }
-
-  private take(i: number): void {
-    const m = this.mbox as Array<unknown>
-    if (i !== this.mhead) {
-      m[i] = HOLE
-      return
-    }
-    m[i] = undefined
-    let h = i + 1
-    const tail = this.mtail
-    while (h < tail && m[h] === HOLE) m[h++] = undefined
-    if (h === tail) {
-      // empty: reuse the slots (a big array left by a burst is let go)
-      if (tail > 1024) this.mbox = undefined
-      this.mhead = this.mtail = this.rcursor = 0
-    } else {
-      this.mhead = h
-      if (h > 1024 && h * 2 > tail) this.compact()
-    }
-  }
-
-  /** Moves the live messages to the front, dropping holes, keeping the receive cursor on the same message. */
-  private compact(): void {
-    const m = this.mbox as Array<unknown>
-    const tail = this.mtail
-    let w = 0
-    let cursor = -1
-    for (let i = this.mhead; i < tail; i++) {
-      if (i === this.rcursor) cursor = w
-      const msg = m[i]
-      if (msg !== HOLE) m[w++] = msg
-    }
-    this.rcursor = cursor === -1 ? w : cursor
-    m.length = w
-    this.mhead = 0
-    this.mtail = w
   }
 }

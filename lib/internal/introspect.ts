@@ -63,7 +63,9 @@ export const peekMailbox = (f: Fiber, n: number): ReadonlyArray<unknown> => {
 export const waitingFor = (f: Fiber): string | undefined => {
   const r = f.receiving
   if (r !== undefined) {
-    const clauses = (r.i0 as ReadonlyArray<OnClause>).map((c) => nameOf(c.codec))
+    const clauses = ([] as ReadonlyArray<OnClause>)
+      .concat(r.i0 as OnClause | ReadonlyArray<OnClause>)
+      .map((c) => nameOf(c.codec))
     const after = r.i1 as AfterClause | undefined
     const on = clauses.length === 0 ? 'receive (no clause: only the after)' : `receive ${clauses.join(' | ')}`
     return after === undefined || after.ms === Infinity ? on : `${on}, after ${after.ms} ms`

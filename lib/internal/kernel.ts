@@ -9,13 +9,14 @@
  *
  * @internal
  */
-import { Observable, Subject } from 'rxjs'
+import { Observable, Subject } from './rx.js'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
 import type { DeadLetter, Event, ExitEvent } from './event.js'
 import type { Clock, Scheduler } from '../Scheduler.js'
-import { EXITED, Fiber, Relations, RUNNABLE } from './fiber.js'
+import { EXITED, Fiber, RUNNABLE } from './fiber.js'
+import { Relations } from './relations.js'
 import type { BadArg, NoProcess } from './errors.js'
 import type { Host, SpawnOpts } from './host.js'
 import { isViaName, resolveVia } from './via.js'
@@ -24,7 +25,7 @@ import { exitMessage, exitSignal, linkSignal } from './signals.js'
 import { toPid, type Pid } from '../Pid.js'
 import { PidImpl, RefImpl } from './pid.js'
 
-const rel = (f: Fiber): Relations => (f.rel ??= new Relations())
+const rel = (f: Fiber): Relations<Fiber> => (f.rel ??= new Relations<Fiber>())
 
 /** A batch of slices ends after about this long (ms), and the host's timers and I/O run. */
 const BATCH_MS = 5

@@ -35,7 +35,7 @@ export const TIMEOUT = 10
 export const PRIM = 11
 /** i0: (fiber, i1, i2) => Op: a primitive that continues with an instruction */
 export const SYSCALL = 12
-/** i0: compiled clauses, i1: after clause or undefined */
+/** i0: one compiled clause, an array of them, or `NO_CLAUSES` (after only); i1: after clause or undefined */
 export const RECEIVE = 13
 /** i0: thrown value: a defect */
 export const DIE = 14
@@ -53,6 +53,12 @@ export const YIELD = 19
 /** i0: effect, i1: reason => Op: catches a typed failure or a defect (a throw), never an interruption */
 export const CATCH = 20
 
+/** i0: the generator function of an `Effect.gen`: each run calls it and drives the generator */
+export const GEN = 21
+// frames only
+/** i0: the running generator of an `Effect.gen`; popped with a value, it resumes the generator with it */
+export const GEN_FRAME = 22
+
 const EffectTypeId: unique symbol = Symbol.for('fp-ts-actors/Effect') as never
 
 /** @internal */
@@ -64,30 +70,42 @@ export class Op {
     readonly i1: unknown = undefined,
     readonly i2: unknown = undefined
   ) {}
-  [Symbol.iterator](): Generator<Op, unknown, unknown> {
-    return new SingleShotGen(this)
+  /** `yield* effect` (see `YieldStar`). */
+  [Symbol.iterator](): Iterator<Op, unknown, unknown> {
+    return new YieldStar(this)
   }
 }
 
-/** `yield*` on an Effect: yields the Effect once, returns what the driver passes back. @internal */
-class SingleShotGen implements Generator<Op, unknown, unknown> {
-  private called = false
-  constructor(private readonly self: Op) {}
-  next(a: unknown): IteratorResult<Op, unknown> {
-    if (this.called) return { done: true, value: a }
-    this.called = true
-    return { done: false, value: this.self }
+/**
+ * The iterator behind `yield* effect`: it yields the effect once, then returns
+ * what the driver resumes the generator with. It is its own result object (one
+ * allocation per `yield*`): `yield*` and the driver read `done` and `value` at
+ * once, and every consumer has its own iterator, so two iterations of one
+ * effect (an equality check walking it) do not meet.
+ *
+ * @internal
+ */
+class YieldStar implements IterableIterator<Op, unknown, unknown> {
+  /** `undefined` until the first `next` (which yields the effect), `true` after the second. */
+  done: boolean | undefined = undefined
+  constructor(public value: unknown) {}
+  next(a?: unknown): IteratorResult<Op, unknown> {
+    if (this.done === undefined) this.done = false
+    else {
+      this.done = true
+      this.value = a
+    }
+    return this as IteratorResult<Op, unknown>
   }
-  return(a: unknown): IteratorResult<Op, unknown> {
+  return(a?: unknown): IteratorResult<Op, unknown> {
     return { done: true, value: a }
   }
-  throw(e: unknown): IteratorResult<Op, unknown> {
+  throw(e?: unknown): IteratorResult<Op, unknown> {
     throw e
   }
-  [Symbol.iterator](): Generator<Op, unknown, unknown> {
-    return new SingleShotGen(this.self)
+  [Symbol.iterator](): this {
+    return this
   }
-  [Symbol.dispose](): void {}
 }
 
 export const UNIT = new Op(SUCCEED, undefined)

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { Type } from 'io-ts'
-import { Observable } from 'rxjs'
+import { Observable } from '../internal/rx.js'
 import type { OperatorFunction, Subscription as RxSubscription } from 'rxjs'
 import { fromOp, type Effect } from '../Effect.js'
 import { checkDest, checkMs, checkObject, checkRef, describe } from '../internal/check.js'

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { Decoder } from 'io-ts'
-import { Observable } from 'rxjs'
+import { Observable } from '../internal/rx.js'
 import { fromOp, type Effect } from '../Effect.js'
 import * as Ex from '../Exit.js'
 import { checkDest, checkMailbox, checkObject, checkOptionName, describe } from '../internal/check.js'

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Observable } from 'rxjs'
+import { Observable } from '../internal/rx.js'
 import * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
 import type { Event } from '../internal/event.js'

@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts'
 import type { Type } from 'io-ts'
-import { isObservable, type Observable } from 'rxjs'
+import { isObservable, type Observable } from '../internal/rx.js'
 import type { Subscription as RxSubscription } from 'rxjs'
 import { fromOp, type Effect } from '../Effect.js'
 import { checkObject, describe } from '../internal/check.js'

@@ -1,0 +1,306 @@
+/**
+ * What a fiber waits on, and how it is woken: its mailbox and selective
+ * receive (with the `after` timer), `Effect.async` callbacks, and the state
+ * few processes use (kept in one object made on first use, so an idle process
+ * stays small). `Fiber` (the run loop) extends it: one object per process.
+ *
+ * A fiber that waits has `status === WAITING`; it is woken (made runnable and
+ * scheduled) by a message its receive may take, the receive's timer, an
+ * async callback, or an interruption.
+ *
+ * @internal
+ */
+import type { Decoder } from 'io-ts'
+import type { Cause } from '../Exit.js'
+import { NO_CLAUSES, type AfterClause } from './clause.js'
+import type { Host } from './host.js'
+import { Mailbox, NO_MATCH, type Clauses } from './mailbox.js'
+import * as op from './op.js'
+import { Op } from './op.js'
+import type { PidImpl } from './pid.js'
+
+/** Status. */
+export const RUNNABLE = 0
+export const RUNNING = 1
+export const WAITING = 2
+export const EXITED = 3
+
+/** The `after` timer of a waiting receive. @internal */
+class ReceiveTimer {
+  handle: unknown = undefined
+  timedOut = false
+  constructor(readonly deadline: number) {}
+}
+
+/** A wait in `Effect.async`: its abort controller and the cleanup `register` returned. @internal */
+class AsyncWait {
+  readonly ctl = new AbortController()
+  cleanup: (() => void) | undefined = undefined
+}
+
+/** What most processes never use, kept out of the fiber until one does (a small process stays small). @internal */
+class Rare {
+  /** Who interrupted the whole process: set once it is dying. */
+  interruptCause: Cause | undefined = undefined
+  trapExit = false
+  name: string | undefined = undefined
+  codec: Decoder<unknown, unknown> | undefined = undefined
+  /** The `Effect.async` the fiber waits in (its identity is the token that makes a stale resume a no-op). */
+  asyncWait: AsyncWait | undefined = undefined
+  /** The `after` timer of the receive the fiber waits in, if it has one. */
+  rtimer: ReceiveTimer | undefined = undefined
+}
+
+export const notAnEffect = (u: unknown): Op =>
+  new Op(op.DIE, new TypeError(`expected an Effect, got ${u === null ? 'null' : typeof u}: ${String(u)}`))
+
+/** @internal */
+export abstract class Waits<F> {
+  status = RUNNABLE
+  /** In the run queue. */
+  queued = false
+  /** The instruction to resume with when the fiber runs next (set only while it is not running). */
+  cur: Op | undefined
+  /** >0: interruption deferred. */
+  uninterruptible = 0
+  /** An interruption waiting to be taken (an INTERRUPT instruction). */
+  pending: Op | undefined = undefined
+  /** The receive the fiber waits in (undefined when not in a receive). */
+  protected rop: Op | undefined = undefined
+  /** Made by the first message. */
+  private mailbox: Mailbox | undefined = undefined
+  protected rare: Rare | undefined = undefined
+
+  constructor(
+    readonly host: Host<F>,
+    readonly pid: PidImpl,
+    program: Op,
+    codec: Decoder<unknown, unknown> | undefined
+  ) {
+    this.cur = program
+    if (codec !== undefined) this.more().codec = codec
+  }
+
+  /** This process as its host knows it. */
+  protected abstract get self(): F
+  /** Takes the pending interruption instead of `cur`. */
+  protected abstract takePending(cur: Op): Op
+  /** A scheduling point: after a message is taken (or a receive timed out). */
+  protected abstract point(): void
+
+  protected more(): Rare {
+    return (this.rare ??= new Rare())
+  }
+
+  /** The mailbox codec: a message it rejects is a dead letter. */
+  get codec(): Decoder<unknown, unknown> | undefined {
+    return this.rare?.codec
+  }
+  get trapExit(): boolean {
+    return this.rare !== undefined && this.rare.trapExit
+  }
+  set trapExit(on: boolean) {
+    if (on || this.rare !== undefined) this.more().trapExit = on
+  }
+  /** The registered name. */
+  get name(): string | undefined {
+    return this.rare?.name
+  }
+  set name(name: string | undefined) {
+    if (name !== undefined || this.rare !== undefined) this.more().name = name
+  }
+
+  /** An interruption is pending and may be taken now. */
+  protected get interruptNow(): boolean {
+    return this.pending !== undefined && this.uninterruptible === 0
+  }
+
+  /** The receive instruction the fiber waits in, if any (read-only introspection). */
+  get receiving(): Op | undefined {
+    return this.rop
+  }
+
+  /** `true` while the fiber waits for an `Effect.async` callback (a resumption from outside the interpreter). */
+  get waitingAsync(): boolean {
+    return this.rare?.asyncWait !== undefined
+  }
+
+  protected wake(): void {
+    this.status = RUNNABLE
+    this.host.schedule(this.self)
+  }
+
+  protected cancelWait(): void {
+    if (this.rop !== undefined) this.leaveReceive()
+    const w = this.rare?.asyncWait
+    if (w !== undefined) {
+      this.more().asyncWait = undefined
+      try {
+        w.ctl.abort()
+        if (w.cleanup !== undefined) w.cleanup()
+      } catch (e) {
+        this.host.report(this.self, e, 'async cleanup')
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // async
+  // -------------------------------------------------------------------------------------
+
+  /** Registers the callback: the next instruction if it resumed synchronously, else the fiber waits. */
+  protected async(cur: Op): Op | undefined {
+    const register = cur.i0 as (resume: (e: unknown) => void, signal: AbortSignal) => void | (() => void)
+    const w = new AsyncWait()
+    const rare = this.more()
+    rare.asyncWait = w
+    let registering = true
+    let now: Op | undefined
+    const resume = (e: unknown): void => {
+      if (rare.asyncWait !== w) return
+      rare.asyncWait = undefined
+      const next = e instanceof Op ? e : notAnEffect(e)
+      if (registering) {
+        now = next
+        return
+      }
+      this.cur = next
+      this.wake()
+    }
+    let cleanup: void | (() => void)
+    try {
+      cleanup = register(resume, w.ctl.signal)
+    } catch (e) {
+      if (rare.asyncWait === w) rare.asyncWait = undefined
+      throw e
+    } finally {
+      registering = false
+    }
+    if (now !== undefined) return now
+    if (typeof cleanup === 'function') w.cleanup = cleanup
+    // an interruption raised meanwhile in this slice is taken now, not after the wait
+    if (this.interruptNow) {
+      this.cancelWait()
+      return this.takePending(cur)
+    }
+    this.status = WAITING
+    return undefined
+  }
+
+  // -------------------------------------------------------------------------------------
+  // mailbox and selective receive
+  // -------------------------------------------------------------------------------------
+
+  /** An exited process's messages are let go. */
+  protected dropMailbox(): void {
+    this.mailbox = undefined
+  }
+
+  /** Number of messages waiting. */
+  get mailboxSize(): number {
+    return this.mailbox === undefined ? 0 : this.mailbox.size
+  }
+
+  /** The messages waiting, oldest first (a copy). */
+  messages(): Array<unknown> {
+    return this.mailbox === undefined ? [] : this.mailbox.messages()
+  }
+
+  /** Appends a message; wakes the fiber if it waits in a receive that may take it. */
+  deliver(message: unknown): void {
+    if (this.status === EXITED) return
+    if (this.mailbox === undefined) this.mailbox = new Mailbox(message)
+    else this.mailbox.push(message)
+    // a receive with clauses may take it (one with only `after` is a sleep)
+    if (this.status === WAITING && this.rop !== undefined && this.rop.i0 !== NO_CLAUSES) this.wake()
+  }
+
+  /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
+  findFirst(pred: (m: unknown) => boolean): unknown {
+    const m = this.mailbox
+    const i = m === undefined ? -1 : m.indexOf(pred)
+    return i < 0 ? undefined : (m as Mailbox).at(i)
+  }
+
+  /** Removes the first waiting message `pred` accepts; `true` if one was removed. */
+  removeFirst(pred: (m: unknown) => boolean): boolean {
+    const m = this.mailbox
+    const i = m === undefined ? -1 : m.indexOf(pred)
+    if (i >= 0) (m as Mailbox).take(i)
+    return i >= 0
+  }
+
+  /** A RECEIVE: the handler's instruction for the first matching message, the `after` handler, or the fiber waits. */
+  protected receive(cur: Op): Op | undefined {
+    const fresh = this.rop === undefined
+    const m = this.mailbox
+    if (m !== undefined && cur.i0 !== NO_CLAUSES) {
+      const decoded = m.select(cur.i0 as Clauses, fresh ? m.first : m.cursor)
+      if (decoded !== NO_MATCH) {
+        const handler = m.handler as (m: unknown) => Op
+        if (!fresh) this.leaveReceive()
+        if (this.host.tracing) this.host.received(this.self, m.taken)
+        m.handler = m.taken = undefined
+        const next = handler(decoded)
+        this.point()
+        return next
+      }
+    }
+    const after = cur.i1 as AfterClause | undefined
+    if (after !== undefined) {
+      const next = this.receiveTimer(after, fresh)
+      if (next !== undefined) {
+        this.point()
+        return next
+      }
+    }
+    this.rop = cur
+    // an interruption raised meanwhile in this slice (e.g. from inside a `sync`) is taken now, not after the wait
+    if (this.interruptNow) return this.takePending(cur)
+    this.cur = cur
+    this.status = WAITING
+    return undefined
+  }
+
+  /** The `after` clause: its handler when the time is up, else (re-)arms its timer and the fiber waits. */
+  private receiveTimer(after: AfterClause, fresh: boolean): Op | undefined {
+    if (fresh) {
+      if (after.ms === 0) return after.handler()
+      if (after.ms !== Infinity) {
+        const w = new ReceiveTimer(this.host.clock.now() + after.ms)
+        this.more().rtimer = w
+        this.armReceiveTimer(w, after.ms)
+      }
+      return undefined
+    }
+    const w = this.rare?.rtimer
+    if (w !== undefined && w.timedOut) {
+      w.timedOut = false
+      const left = w.deadline - this.host.clock.now()
+      if (left <= 0) {
+        this.leaveReceive()
+        return after.handler()
+      }
+      this.armReceiveTimer(w, left) // the host timer fired early: re-arm for the rest
+    }
+    return undefined
+  }
+
+  private armReceiveTimer(w: ReceiveTimer, ms: number): void {
+    w.handle = this.host.clock.setTimer(ms, () => {
+      w.handle = undefined
+      if (this.rare?.rtimer !== w) return
+      w.timedOut = true
+      if (this.status === WAITING) this.wake()
+    })
+  }
+
+  protected leaveReceive(): void {
+    this.rop = undefined
+    const w = this.rare?.rtimer
+    if (w !== undefined) {
+      this.more().rtimer = undefined
+      if (w.handle !== undefined) this.host.clock.clearTimer(w.handle)
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// Effect.gen is driven by the run loop, and one shared iterator serves every `yield*`:
+// generators suspended in many processes at once, nested generators, a generator that
+// yields something that is not an Effect, and a plain `yield` all behave as before.
+import * as t from 'io-ts'
+import { describe, expect, it } from 'vitest'
+import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+
+const run = <E, A>(e: Effect.Effect<E, A>) => Runtime.make().run(e)
+
+describe('Effect.gen driver', () => {
+  it('many generators suspended in yield* at once each get their own values', async () => {
+    const echo = (k: number) =>
+      Effect.gen(function* () {
+        const from = yield* Process.receive(Process.pid)
+        for (let i = 0; i < 3; i++) {
+          const n = yield* Process.receive(t.number)
+          yield* Process.send(from, n * k)
+        }
+      })
+    const p = Effect.gen(function* () {
+      const me = yield* Process.self
+      const ps: Array<Process.Pid> = []
+      for (let k = 1; k <= 20; k++) ps.push(yield* Process.spawn(echo(k)))
+      for (const q of ps) yield* Process.send(q, me)
+      let sum = 0
+      for (let round = 1; round <= 3; round++) {
+        for (const q of ps) yield* Process.send(q, round)
+        for (let i = 0; i < ps.length; i++) sum += yield* Process.receive(t.number)
+      }
+      return sum
+    })
+    // sum over k = 1..20 and rounds 1..3 of round * k
+    expect(await run(p)).toEqual(Exit.returned(6 * 210))
+  })
+
+  it('nested generators and a generator reused by several runs', async () => {
+    const inner = Effect.gen(function* () {
+      const a = yield* Effect.succeed(1)
+      const b = yield* Effect.map(Effect.succeed(2), (x) => x * 10)
+      return a + b
+    })
+    const outer = Effect.gen(function* () {
+      const x = yield* inner
+      const y = yield* inner
+      const z = yield* Effect.gen(function* () {
+        return (yield* inner) + 100
+      })
+      return [x, y, z]
+    })
+    expect(await run(outer)).toEqual(Exit.returned([21, 21, 121]))
+    expect(await run(outer)).toEqual(Exit.returned([21, 21, 121]))
+  })
+
+  it('a typed failure stops the generator and fails the process; catchAll sees it', async () => {
+    const after: Array<string> = []
+    const p = Effect.gen(function* () {
+      yield* Effect.fail('nope')
+      after.push('ran on')
+      return 1
+    })
+    expect(await run(p)).toEqual(Exit.failure('nope'))
+    expect(await run(Effect.catchAll(p, (e) => Effect.succeed(`caught ${e}`)))).toEqual(Exit.returned('caught nope'))
+    expect(after).toEqual([])
+  })
+
+  it('yielding something that is not an Effect is a defect naming it', async () => {
+    const p = Effect.gen(function* () {
+      yield 42 as never
+    })
+    const r = await run(p)
+    expect(r._tag).toBe('Defect')
+    expect(String((r as { defect: unknown }).defect)).toMatch(/expected an Effect, got number: 42/)
+  })
+
+  it('a plain yield (not yield*) of an Effect gets its value back', async () => {
+    const p = Effect.gen(function* () {
+      const v = (yield Effect.succeed(7) as never) as unknown as number
+      return v + 1
+    })
+    expect(await run(p)).toEqual(Exit.returned(8))
+  })
+
+  it('an Effect iterated by hand yields itself once', () => {
+    const e = Effect.succeed(1)
+    expect([...(e as unknown as Iterable<unknown>)]).toEqual([e])
+  })
+})
