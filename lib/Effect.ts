@@ -315,7 +315,7 @@ export const sleep = (ms: number): Effect<never, void> => {
  * @category constructors
  * @since 0.1.0
  */
-export const never: Effect<never, never> = async<never, never>(() => {})
+export const never: Effect<never, never> = async<never, never>((_resume) => {}) // one parameter: no AbortSignal is made
 
 /**
  * Succeeds with `undefined`.

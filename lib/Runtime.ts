@@ -31,6 +31,7 @@ import type { Effect } from './Effect.js'
 import type { Reason } from './Exit.js'
 import type { Fiber } from './internal/fiber.js'
 import { RUNNABLE, RUNNING, WAITING } from './internal/fiber.js'
+import { Guarded } from './internal/guarded.js'
 import { Kernel } from './internal/kernel.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import { fromPid, toPid, type Pid } from './Pid.js'
@@ -76,8 +77,15 @@ export interface Options {
   readonly clock?: Clock
   /** The run queue. Default `Scheduler.fifo({ budget })`. */
   readonly scheduler?: Scheduler<unknown>
-  /** Called when a finalizer or cleanup fails. Default: an `Error` event, or `console.error` when nobody observes events. */
-  readonly onError?: (error: unknown, where: string, pid: Pid<unknown>) => void
+  /**
+   * Called when a finalizer or cleanup of process `pid` fails (default: an
+   * `Error` event, or `console.error` when nobody observes events), and when
+   * an observer of the runtime throws: a subscriber of `exits$`,
+   * `deadLetters$` or `events$`, or an operator piped on them (`where:
+   * 'observer'`, no pid; default `console.error`). Either way the runtime and
+   * the other subscribers carry on.
+   */
+  readonly onError?: (error: unknown, where: string, pid: Pid<unknown> | undefined) => void
   /**
    * How long (ms) the finalizers of a killed process, or of any process at
    * `shutdown()`, may run before the process is abandoned: stopped where it
@@ -132,6 +140,8 @@ export const kernelOf = (rt: Runtime): Kernel => {
 
 /** @internal */
 export const fromKernel = (kernel: Kernel): Runtime => {
+  const guarded = <T>(source: Observable<T>): Observable<T> =>
+    new Guarded<T>((subscriber) => source.subscribe(subscriber), kernel.observerThrew)
   const spawn = (program: unknown, options?: SpawnOptions<unknown>): Pid<unknown> => {
     const p = checkProgram('Runtime.spawn', program)
     checkObject('Runtime.spawn', 'options', options)
@@ -155,9 +165,9 @@ export const fromKernel = (kernel: Kernel): Runtime => {
       const pid = fromPid(spawn(program))
       return new Promise((resolve) => kernel.onExit(pid, (r) => resolve(r as Reason<E, A>)))
     },
-    exits$: kernel.exits.asObservable(),
-    deadLetters$: kernel.deadLetters.asObservable(),
-    events$: kernel.events,
+    exits$: guarded(kernel.exits),
+    deadLetters$: guarded(kernel.deadLetters),
+    events$: guarded(kernel.events),
     processes: () => [...kernel.procs.values()].map(info),
     shutdown: () => kernel.shutdown()
   }
@@ -229,7 +239,7 @@ export const make = (options: Options = {}): Runtime => {
       finalizerTimeout,
       clock: options.clock ?? hostClock,
       scheduler: (options.scheduler as Scheduler<Fiber> | undefined) ?? fifo<Fiber>({ budget }),
-      onError: options.onError as ((error: unknown, where: string, pid: PidImpl) => void) | undefined
+      onError: options.onError as ((error: unknown, where: string, pid: PidImpl | undefined) => void) | undefined
     })
   )
 }

@@ -71,8 +71,36 @@ export interface Scheduler<T> {
  */
 export const hostClock: Clock = {
   now: () => performance.now(),
-  setTimer: (ms, callback) => setTimeout(callback, Math.min(Math.max(0, Math.ceil(ms)), 2_147_483_647)),
-  clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>)
+  setTimer: (ms, callback) =>
+    ms > MAX_TIMEOUT ? new LongTimer(ms, callback) : setTimeout(callback, ms > 0 ? Math.ceil(ms) : 0),
+  clearTimer: (timer) => {
+    if (timer instanceof LongTimer) timer.clear()
+    else clearTimeout(timer as ReturnType<typeof setTimeout>)
+  }
+}
+
+/** Node's longest timeout (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMEOUT = 2_147_483_647
+
+/** A timer longer than Node allows: chained host timers, each re-checking the deadline. */
+class LongTimer {
+  private handle: ReturnType<typeof setTimeout>
+  private readonly due: number
+  constructor(
+    ms: number,
+    private readonly callback: () => void
+  ) {
+    this.due = performance.now() + ms
+    this.handle = setTimeout(() => this.tick(), MAX_TIMEOUT)
+  }
+  private tick(): void {
+    const left = this.due - performance.now()
+    if (left > 0) this.handle = setTimeout(() => this.tick(), Math.min(Math.ceil(left), MAX_TIMEOUT))
+    else this.callback()
+  }
+  clear(): void {
+    clearTimeout(this.handle)
+  }
 }
 
 /**

@@ -266,7 +266,7 @@ describe('a finalizer that throws', () => {
   })
 
   it('is passed to Runtime.make({ onError }); a success or a failure keeps its outcome', async () => {
-    const calls: Array<{ readonly error: unknown; readonly where: string; readonly pid: Pid }> = []
+    const calls: Array<{ readonly error: unknown; readonly where: string; readonly pid: Pid | undefined }> = []
     const rt = Runtime.make({
       onError: (error, where, pid) => {
         calls.push({ error, where, pid })

@@ -361,8 +361,8 @@ export class Fiber extends Waits<Fiber> {
     this.status = EXITED
     this.cancelWait()
     this.stack.length = 0
-    this.dropMailbox()
     this.host.exited(this, reason, cause)
+    this.dropMailbox() // after: the kernel makes dead letters of what is left unread
   }
 
   // -------------------------------------------------------------------------------------

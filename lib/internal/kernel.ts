@@ -54,7 +54,7 @@ const SHUTDOWN: Cause = { _tag: 'Shutdown' }
 export interface KernelOptions {
   readonly clock: Clock
   readonly scheduler: Scheduler<Fiber>
-  readonly onError?: ((error: unknown, where: string, pid: PidImpl) => void) | undefined
+  readonly onError?: ((error: unknown, where: string, pid: PidImpl | undefined) => void) | undefined
   /** How long a killed or shut-down process's finalizers may run before it is abandoned (ms). Default 5000. */
   readonly finalizerTimeout?: number | undefined
 }
@@ -127,7 +127,13 @@ export class Kernel implements Host<Fiber> {
 
   private emit(e: Event): void {
     if (this.sinkFn !== undefined) this.sinkFn(e)
-    if (this.eventObservers > 0) this.eventSubject.next(e)
+    if (this.eventObservers > 0) {
+      try {
+        this.eventSubject.next(e)
+      } catch (err) {
+        this.observerThrew(err)
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------
@@ -196,8 +202,10 @@ export class Kernel implements Host<Fiber> {
       f.queued = false
       if (f.status !== RUNNABLE) continue
       let budget = s.budget()
-      if (f.stride < TIME_SLICE_BELOW) last = performance.now() // a process known to be slow: time its whole slice
-      const sliceStart = last
+      // a process known to be slow has its whole slice timed; another's slice is timed from its first reading on
+      let timed = f.stride < TIME_SLICE_BELOW
+      if (timed) last = performance.now()
+      let sliceStart = last
       for (;;) {
         const n = budget < f.stride ? budget : f.stride
         const used = n - f.run(n)
@@ -209,6 +217,10 @@ export class Kernel implements Host<Fiber> {
         f.stride = strideFor(f.stride, used, now - last, sliceMs)
         credit = this.every
         last = now
+        if (!timed) {
+          timed = true
+          sliceStart = now
+        }
         if (now - sliceStart >= sliceMs || now >= end) break
       }
       if (this.onSlice !== undefined) this.onSlice(f)
@@ -224,6 +236,12 @@ export class Kernel implements Host<Fiber> {
         if (now >= end) return
       }
     }
+  }
+
+  /** The process of `pid` in this runtime: a pid of another runtime is no process here. */
+  private local(pid: PidImpl): Fiber | undefined {
+    const f = pid._fiber as Fiber | undefined
+    return f !== undefined && f.host === this ? f : undefined
   }
 
   makeRef(): RefImpl {
@@ -268,6 +286,9 @@ export class Kernel implements Host<Fiber> {
     if (f.name !== undefined && this.names.get(f.name) === f) this.names.delete(f.name)
     pid._fiber = undefined
     if (this.tracing) this.emit({ _tag: 'Exit', pid: toPid(pid), reason, cause })
+    // messages it never read: dead letters, when someone observes them
+    if (this.tracing || this.deadLetters.observed)
+      for (const message of f.messages()) this.deadLetter({ to: toPid(pid), message, reason: 'noproc' })
     const r = f.rel
     if (r !== undefined) {
       f.rel = undefined
@@ -284,11 +305,23 @@ export class Kernel implements Host<Fiber> {
       for (const ref of r.aliases?.keys() ?? []) this.aliases.delete(ref as RefImpl)
       for (const ref of r.timers ?? []) this.dropTimer(ref as RefImpl)
     }
-    if (this.exits.observed) this.exits.next({ pid: toPid(pid), reason, cause })
+    if (this.exits.observed) {
+      try {
+        this.exits.next({ pid: toPid(pid), reason, cause })
+      } catch (e) {
+        this.observerThrew(e)
+      }
+    }
     const ws = this.watchers.get(f)
     if (ws !== undefined) {
       this.watchers.delete(f)
-      for (const w of ws) w(reason)
+      for (const w of ws) {
+        try {
+          w(reason)
+        } catch (e) {
+          this.observerThrew(e)
+        }
+      }
     }
     if (this.procs.size === 0) this.checkIdle()
   }
@@ -330,7 +363,7 @@ export class Kernel implements Host<Fiber> {
 
   /** Calls `k` with the exit reason of `pid` (at once with `noproc` when it is not alive). */
   onExit(pid: PidImpl, k: (r: Reason) => void): () => void {
-    const f = pid._fiber as Fiber | undefined
+    const f = this.local(pid)
     if (f === undefined || f.status === EXITED) {
       k(Ex.noproc)
       return () => {}
@@ -367,8 +400,26 @@ export class Kernel implements Host<Fiber> {
 
   report(f: Fiber, error: unknown, where: string): void {
     if (this.tracing) this.emit({ _tag: 'Error', pid: toPid(f.pid), where, error })
-    if (this.onError !== undefined) this.onError(error, where, f.pid)
+    if (this.onError !== undefined) this.callOnError(error, where, f.pid)
     else if (!this.tracing) console.error(`fp-ts-actors: ${where} of ${f.pid} failed:`, error)
+  }
+
+  /**
+   * An observer of the runtime threw (a subscriber of its streams, an operator
+   * piped on them, a callback awaiting an exit): `onError(error, 'observer')`,
+   * else `console.error`. Never an `Error` event: that observer may be the one throwing.
+   */
+  readonly observerThrew = (error: unknown): void => {
+    if (this.onError !== undefined) this.callOnError(error, 'observer', undefined)
+    else console.error('fp-ts-actors: an observer of the runtime threw:', error)
+  }
+
+  private callOnError(error: unknown, where: string, pid: PidImpl | undefined): void {
+    try {
+      ;(this.onError as NonNullable<KernelOptions['onError']>)(error, where, pid)
+    } catch (e) {
+      console.error(`fp-ts-actors: onError threw while reporting a failure (${where}):`, e, error)
+    }
   }
 
   received(f: Fiber, message: unknown): void {
@@ -389,7 +440,7 @@ export class Kernel implements Host<Fiber> {
       dest = pid
     }
     if (dest instanceof PidImpl) {
-      target = dest._fiber as Fiber | undefined
+      target = this.local(dest)
     } else {
       target = this.names.get(dest as string)
       if (target === undefined) return { _tag: 'NoProcess', dest: dest as string }
@@ -432,7 +483,11 @@ export class Kernel implements Host<Fiber> {
       const k = this.outsideAliases.get(ref)
       if (k !== undefined) {
         this.outsideAliases.delete(ref)
-        k(message)
+        try {
+          k(message)
+        } catch (e) {
+          this.observerThrew(e)
+        }
         return undefined
       }
       this.deadLetter({ to: ref as never, message, reason: 'noproc' })
@@ -446,7 +501,7 @@ export class Kernel implements Host<Fiber> {
   sendAfter(from: Fiber, dest: unknown, message: unknown, ms: number): RefImpl {
     const ref = this.makeRef()
     // a timer aimed at a pid lives as long as that process (Erlang cancels it when the process exits)
-    const target = dest instanceof PidImpl ? (dest._fiber as Fiber | undefined) : undefined
+    const target = dest instanceof PidImpl ? this.local(dest) : undefined
     const due = this.clock.now() + ms
     const timer: SendTimer = {
       due,
@@ -519,7 +574,13 @@ export class Kernel implements Host<Fiber> {
 
   deadLetter(letter: DeadLetter): void {
     if (this.tracing) this.emit({ _tag: 'DeadLetter', letter })
-    if (this.deadLetters.observed) this.deadLetters.next(letter)
+    if (this.deadLetters.observed) {
+      try {
+        this.deadLetters.next(letter)
+      } catch (e) {
+        this.observerThrew(e)
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------
@@ -538,7 +599,7 @@ export class Kernel implements Host<Fiber> {
   }
 
   link(from: Fiber, pid: PidImpl): NoProcess | undefined {
-    const t = pid._fiber as Fiber | undefined
+    const t = this.local(pid)
     if (t === from) return undefined
     if (t === undefined || t.status === EXITED) {
       if (!from.trapExit) return { _tag: 'NoProcess', dest: toPid(pid) }
@@ -550,7 +611,7 @@ export class Kernel implements Host<Fiber> {
   }
 
   unlink(from: Fiber, pid: PidImpl): void {
-    const t = pid._fiber as Fiber | undefined
+    const t = this.local(pid)
     if (t === undefined || from.rel?.links === undefined || !from.rel.links.delete(t)) return
     t.rel?.links?.delete(from)
     if (this.tracing) this.emit({ _tag: 'Unlink', from: toPid(from.pid), to: toPid(pid) })
@@ -558,7 +619,7 @@ export class Kernel implements Host<Fiber> {
 
   monitor(from: Fiber, target: PidImpl | string): RefImpl {
     const ref = this.makeRef()
-    const t = (typeof target === 'string' ? this.names.get(target) : target._fiber) as Fiber | undefined
+    const t = typeof target === 'string' ? this.names.get(target) : this.local(target)
     if (this.tracing)
       this.emit({
         _tag: 'Monitor',
@@ -594,12 +655,12 @@ export class Kernel implements Host<Fiber> {
 
   /** `Process.exit(pid, reason)` sent by `from` (from outside any process when `undefined`). */
   exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void {
-    const t = pid._fiber as Fiber | undefined
+    const t = this.local(pid)
     if (t !== undefined) exitSignal(t, from?.pid ?? pid, reason, t === from)
   }
 
   isAlive(pid: PidImpl): boolean {
-    const f = pid._fiber as Fiber | undefined
+    const f = this.local(pid)
     return f !== undefined && f.alive
   }
 
@@ -611,7 +672,7 @@ export class Kernel implements Host<Fiber> {
     const owner = this.names.get(name)
     if (owner !== undefined)
       return badArg(`Process.register: the name ${JSON.stringify(name)} is already registered to ${owner.pid}`)
-    const f = pid._fiber as Fiber | undefined
+    const f = this.local(pid)
     if (f === undefined || !f.alive) return badArg(`Process.register: ${pid} is not alive`)
     if (f.name !== undefined)
       return badArg(`Process.register: ${pid} is already registered as ${JSON.stringify(f.name)}`)

@@ -34,9 +34,13 @@ class ReceiveTimer {
 
 /** A wait in `Effect.async`: its abort controller and the cleanup `register` returned. @internal */
 class AsyncWait {
-  readonly ctl = new AbortController()
+  /** Made only for a `register` that takes the signal (aborting one costs a DOMException and an event). */
+  ctl: AbortController | undefined = undefined
   cleanup: (() => void) | undefined = undefined
 }
+
+/** What a `register` of one parameter gets (it does not read the signal): one that is never aborted. */
+const NEVER_ABORTED = new AbortController().signal
 
 /** What most processes never use, kept out of the fiber until one does (a small process stays small). @internal */
 class Rare {
@@ -136,7 +140,7 @@ export abstract class Waits<F> {
     if (w !== undefined) {
       this.more().asyncWait = undefined
       try {
-        w.ctl.abort()
+        w.ctl?.abort()
         if (w.cleanup !== undefined) w.cleanup()
       } catch (e) {
         this.host.report(this.self, e, 'async cleanup')
@@ -169,7 +173,8 @@ export abstract class Waits<F> {
     }
     let cleanup: void | (() => void)
     try {
-      cleanup = register(resume, w.ctl.signal)
+      // a function of one parameter does not read the signal (a rest parameter has length 0: it gets one)
+      cleanup = register(resume, register.length === 1 ? NEVER_ABORTED : (w.ctl = new AbortController()).signal)
     } catch (e) {
       if (rare.asyncWait === w) rare.asyncWait = undefined
       throw e

@@ -47,9 +47,10 @@ export class VirtualClock implements Clock {
   }
 
   setTimer(ms: number, callback: () => void): unknown {
-    const t: Timer = { at: this.time + Math.max(0, ms), seq: this.seq++, callback, live: true }
+    // no clamping here: any finite delay is kept exactly; NaN or below 0 is now; Infinity never fires
+    const t: Timer = { at: this.time + (ms > 0 ? ms : 0), seq: this.seq++, callback, live: ms !== Infinity }
     this.created++
-    this.push(t)
+    if (t.live) this.push(t)
     return t
   }
 

@@ -188,3 +188,34 @@ describe('fairness by time (item 3)', () => {
     expect(Scheduler.fifo({ sliceMs: 2 }).sliceMs).toBe(2)
   })
 })
+
+describe('smaller promises (item 8)', () => {
+  it('a pid of another runtime is no process here: a send is a dead letter, a link fails with noproc', async () => {
+    const a = Runtime.make()
+    const b = Runtime.make()
+    const victim = a.spawn(Effect.never)
+    const letters: Array<unknown> = []
+    b.deadLetters$.subscribe((l) => letters.push(l.message))
+    b.send(victim, 'hello')
+    const linked = await b.run(Effect.either(Process.link(victim)))
+    expect(linked._tag === 'Normal' && linked.value?._tag).toBe('Left')
+    await b.run(Process.exit(victim, Exit.kill))
+    expect(letters).toEqual(['hello'])
+    expect(a.processes().map((p) => p.pid)).toEqual([victim])
+    await a.shutdown()
+    await b.shutdown()
+  })
+
+  it("messages left in a dying process's mailbox are dead letters when someone observes them", async () => {
+    const rt = Runtime.make()
+    const letters: Array<unknown> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l.message))
+    const pid = rt.spawn(Process.receive(t.literal('never sent')))
+    rt.send(pid, 'one')
+    rt.send(pid, 'two')
+    await rt.run(Process.exit(pid, Exit.kill))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(letters).toEqual(['one', 'two'])
+    await rt.shutdown()
+  })
+})
