@@ -16,10 +16,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Exit, Process } from '../index.js'
-import type { Pid, Runtime } from '../index.js'
+import { Exit, Pid, Process } from '../index.js'
+import type { Runtime } from '../index.js'
 import type { Kernel } from '../internal/kernel.js'
-import type { PidImpl } from '../internal/pid.js'
 import { encodeTrace } from './trace.js'
 import { acquire, release, type Limits, type World } from './world.js'
 
@@ -195,8 +194,8 @@ export const start = (rt: Runtime.Runtime, kernel: Kernel, o: ServerOptions): Pr
       const p = world.pidOf(pid)
       if (p === undefined) return json(res, 404, { error: `no live process #PID<0.${pid}.0>` })
       // sent by a process of its own, so the exit's cause (and the `why` chain) says where it came from
-      const sender = rt.spawn(Process.exit(p as unknown as Pid.Pid<unknown>, reasonOf(reason)))
-      world.tag(sender as unknown as PidImpl, 'observer: exit action')
+      const sender = rt.spawn(Process.exit(Pid.toPid(p), reasonOf(reason)))
+      world.tag(Pid.fromPid(sender), 'observer: exit action')
       json(res, 200, { ok: true, pid: String(p), reason: Exit.format(reasonOf(reason)) })
     })
   }

@@ -10,8 +10,8 @@
  * @internal
  */
 import type { Subscription } from 'rxjs'
-import { Exit, Rx } from '../index.js'
-import type { Pid, Runtime } from '../index.js'
+import { Exit, Pid, Rx } from '../index.js'
+import type { Runtime } from '../index.js'
 import type { Fiber } from '../internal/fiber.js'
 import {
   fiberOf,
@@ -222,11 +222,11 @@ export class World {
     this.trace.push(e)
     switch (e._tag) {
       case 'Spawn': {
-        const pid = e.pid as unknown as PidImpl
+        const pid = Pid.fromPid(e.pid)
         this.live.set(pid.id, {
           pid,
           fiber: pid._fiber as Fiber | undefined,
-          parent: e.parent === undefined ? undefined : (e.parent as unknown as PidImpl).id,
+          parent: e.parent === undefined ? undefined : Pid.fromPid(e.parent).id,
           spawned: this.now,
           name: undefined,
           slices: 0,
@@ -237,7 +237,7 @@ export class World {
         return
       }
       case 'Receive': {
-        const m = this.live.get((e.pid as unknown as PidImpl).id)
+        const m = this.live.get(Pid.fromPid(e.pid).id)
         if (m === undefined) return
         if (m.last.length < this.limits.lastMessages) m.last.push(e.message)
         else {
@@ -247,7 +247,7 @@ export class World {
         return
       }
       case 'Exit': {
-        const pid = e.pid as unknown as PidImpl
+        const pid = Pid.fromPid(e.pid)
         const m = this.live.get(pid.id)
         if (m !== undefined) {
           if (m.fiber !== undefined) m.name = m.fiber.name
@@ -410,12 +410,12 @@ export class World {
   private why(pid: PidImpl): string {
     let text = ''
     const names = (p: Pid.Pid<unknown>): string | undefined => {
-      const id = (p as unknown as PidImpl).id
+      const id = Pid.fromPid(p).id
       const m = this.live.get(id) ?? this.exited.get(id)
       const n = m?.name ?? m?.tag
       return n === undefined ? undefined : `${String(p)} (${n})`
     }
-    Rx.why(this.rt, pid as unknown as Pid.Pid<unknown>)
+    Rx.why(this.rt, Pid.toPid(pid))
       .subscribe({ next: (chain) => (text = Rx.formatWhy(chain, { name: names })), error: () => {} })
       .unsubscribe()
     return text
