@@ -36,17 +36,21 @@ import type { Via } from './Via.js'
 import type * as Start from './Start.js'
 import { describe } from './internal/check.js'
 
+declare const StateTypeId: unique symbol
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * An agent: the pid of a process holding a state `S`.
+ * An agent: the pid of a process holding a state `S`. `S` is invariant: the
+ * state functions given to `get`, `update` and `cast` must take and give
+ * exactly an `S`.
  *
  * @category model
  * @since 0.1.0
  */
-export type Agent<S> = Pid<unknown> & { readonly _S?: () => S }
+export type Agent<S> = Pid<unknown> & { readonly [StateTypeId]?: (state: S) => S }
 
 /**
  * An agent, or the name it is registered under (then give `S` explicitly).
@@ -189,7 +193,7 @@ export const get = <S, A>(
   timeout: number = 5000
 ): Effect.Effect<Exit.Exiting, A> => {
   checkFn('Agent.get', f)
-  return GenServer.call<A>(agent, { _tag: 'Agent.Get', f } satisfies Request<S>, timeout)
+  return GenServer.call(agent, { _tag: 'Agent.Get', f } satisfies Request<S>, timeout) as Effect.Effect<Exit.Exiting, A>
 }
 
 /**
@@ -229,7 +233,10 @@ export const getAndUpdate = <S, A>(
   timeout: number = 5000
 ): Effect.Effect<Exit.Exiting, A> => {
   checkFn('Agent.getAndUpdate', f)
-  return GenServer.call<A>(agent, { _tag: 'Agent.GetAndUpdate', f } satisfies Request<S>, timeout)
+  return GenServer.call(agent, { _tag: 'Agent.GetAndUpdate', f } satisfies Request<S>, timeout) as Effect.Effect<
+    Exit.Exiting,
+    A
+  >
 }
 
 /**

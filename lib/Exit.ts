@@ -389,11 +389,15 @@ const term = (u: unknown): string => {
 }
 
 /**
- * A one-line human form, close to how Elixir prints the reason.
+ * A one-line human form, close to how Elixir prints the reason. A `CallExit`
+ * shows the call's arguments, so the request of a failed `GenServer.call` or
+ * the element a `Task.asyncStream` timed out on can be read from it.
  *
  * @example
  * import { Exit } from 'fp-ts-actors'
  * Exit.format(Exit.shutdownWith('bye')) // '{:shutdown, :bye}'
+ * Exit.format(Exit.callExit(Exit.timeout, 'GenServer.call', ['counter', 'count', 5000]))
+ * // '{:timeout, {GenServer.call, [:counter, :count, 5000]}}'
  *
  * @category destructors
  * @since 0.1.0
@@ -419,7 +423,7 @@ export const format = (r: Reason<unknown, unknown>): string => {
     case 'Custom':
       return term(r.reason)
     case 'CallExit':
-      return `{${format(r.reason)}, {${r.call}, ${r.args.length} args}}`
+      return `{${format(r.reason)}, {${r.call}, [${r.args.map(term).join(', ')}]}}`
   }
 }
 

@@ -49,6 +49,7 @@
  * @since 0.1.0
  */
 import * as t from 'io-ts'
+import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import type { Option } from 'fp-ts/lib/Option.js'
@@ -64,6 +65,8 @@ import { isViaName, resolveVia } from './internal/via.js'
 import type { Via } from './Via.js'
 
 declare const FromTypeId: unique symbol
+declare const ProtocolTypeId: unique symbol
+declare const ReplyTypeId: unique symbol
 
 // -------------------------------------------------------------------------------------
 // model
@@ -71,11 +74,80 @@ declare const FromTypeId: unique symbol
 
 /**
  * A server: its pid, the name it is registered under, or a `{ via, key }` name.
+ * Calls through a `Server` are not checked against the server's protocol (the
+ * reply type is given by the caller); through a typed `GenServer` handle they are.
  *
  * @category model
  * @since 0.1.0
  */
 export type Server = Pid<unknown> | string | Via
+
+/**
+ * The protocol of a server as its handle carries it (phantom: no such field
+ * exists at run time).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Protocol<in Req, out Rep, in Cast> {
+  readonly call: (request: Req) => Rep
+  readonly cast: (request: Cast) => void
+}
+
+/**
+ * A running server, typed by its protocol: `call` takes only a `Req` and
+ * answers a `Rep` (the reply of that request, see `Call`), `cast` takes only
+ * a `Cast`. `start` and `startLink` give one; it is a `Pid`, so `link`,
+ * `monitor` and `Process.exit` take it as well.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GenServer<in Req, out Rep, in Cast = never> extends Pid<unknown> {
+  readonly [ProtocolTypeId]: Protocol<Req, Rep, Cast>
+}
+
+/**
+ * Marks a request type with the type of its reply, so that `call` infers the
+ * reply per request (as Effect's `Request<E, A>` does). Phantom: an object
+ * literal of the request type needs no such field.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { GenServer } from 'fp-ts-actors'
+ * const Get = t.type({ _tag: t.literal('Get'), key: t.string })
+ * type Get = t.TypeOf<typeof Get> & GenServer.Call<number | undefined>
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Call<out R> {
+  readonly [ReplyTypeId]?: () => R
+}
+
+/**
+ * The reply type of request `Q` to a server of protocol `Req`: the `Call<R>`
+ * of the protocol member `Q` belongs to, else the server's `Rep`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type ReplyOf<Req, Rep, Q> = Req extends unknown
+  ? Q extends Req
+    ? Req extends { readonly [ReplyTypeId]?: () => infer R }
+      ? unknown extends R
+        ? Rep
+        : R
+      : Rep
+    : never
+  : never
+
+declare const UnspecifiedTypeId: unique symbol
+/** The reply type of an untyped `call` whose caller gave none. */
+type Unspecified = typeof UnspecifiedTypeId
+
+/** A handle with no protocol: a plain pid, or a server started from an untyped behaviour. */
+type Untyped = Pid<unknown> & { readonly [ProtocolTypeId]?: Protocol<unknown, unknown, unknown> }
 
 /**
  * Who waits for the reply of a call (Elixir's `from`): answer it with
@@ -134,12 +206,20 @@ export type NoReplyResult<S> =
  * @category model
  * @since 0.1.0
  */
-export interface Behaviour<Arg, S, Req = unknown, Rep = unknown, E = unknown> {
+export interface Behaviour<Arg, S, Req = unknown, Rep = unknown, E = unknown, Cast = unknown> {
   readonly init: (arg: Arg) => Effect.Effect<E, InitResult<S>>
+  /**
+   * Checks each call's request at run time before `handleCall` sees it. A
+   * request it rejects is answered with the rejection: the *caller's* `call`
+   * fails with `CallExit{ reason: { rejected: report } }` and the server goes
+   * on. Without it, requests are trusted (their type is checked at compile
+   * time only).
+   */
+  readonly requests?: t.Decoder<unknown, Req>
   /** Default: the server crashes (Elixir: "no handle_call/3 clause was provided"). */
   readonly handleCall?: (request: Req, from: From<Rep>, state: S) => Effect.Effect<E, CallResult<S, Rep>>
   /** Default: the server crashes (Elixir: "no handle_cast/2 clause was provided"). */
-  readonly handleCast?: (request: unknown, state: S) => Effect.Effect<E, NoReplyResult<S>>
+  readonly handleCast?: (request: Cast, state: S) => Effect.Effect<E, NoReplyResult<S>>
   /** Any other message, EXIT messages of a trapping server included (except its parent's). Default: ignored. */
   readonly handleInfo?: (message: unknown, state: S) => Effect.Effect<E, NoReplyResult<S>>
   /** Runs when the server stops by itself, crashes, or (trapping exits) gets its parent's exit signal. */
@@ -254,6 +334,8 @@ interface ReplyMsg {
   readonly _tag: 'GenServer.Reply'
   readonly ref: Ref
   readonly reply: unknown
+  /** The io-ts report, when `behaviour.requests` rejected the request. */
+  readonly rejected?: ReadonlyArray<string>
 }
 interface AckMsg {
   readonly _tag: 'GenServer.Ack'
@@ -319,8 +401,8 @@ const claimName = (name: string | Via, me: Pid<unknown>): Effect.Effect<never, O
         () => Effect.succeed(O.none)
       )
 
-const serve = <Arg, S, Req, Rep, E>(
-  b: Behaviour<Arg, S, Req, Rep, E>,
+const serve = <Arg, S, Req, Rep, E, Cast>(
+  b: Behaviour<Arg, S, Req, Rep, E, Cast>,
   arg: Arg,
   starter: Pid<unknown>,
   ack: Ref,
@@ -390,14 +472,32 @@ const serve = <Arg, S, Req, Rep, E>(
           if (h === undefined) {
             return Effect.die(new Error('attempted to call a GenServer but no handleCall was provided'))
           }
-          return handle(() => h(m.request as Req, m.from as unknown as From<Rep>, s), s, m.from)
+          const codec = b.requests
+          if (codec === undefined)
+            return handle(() => h(m.request as Req, m.from as unknown as From<Rep>, s), s, m.from)
+          const decoded = codec.decode(m.request)
+          if (decoded._tag === 'Left') {
+            const rejected = PathReporter.report(decoded)
+            const alias = m.from.alias
+            return Effect.flatMap(
+              sendQuietly(alias, {
+                _tag: 'GenServer.Reply',
+                ref: alias,
+                reply: undefined,
+                rejected
+              } satisfies ReplyMsg),
+              () => loop(s)
+            )
+          }
+          const request = decoded.right
+          return handle(() => h(request, m.from as unknown as From<Rep>, s), s, m.from)
         }),
         Process.on(CastMsg, (m) => {
           const h = b.handleCast
           if (h === undefined) {
             return Effect.die(new Error('attempted to cast a GenServer but no handleCast was provided'))
           }
-          return handle(() => h(m.request, s), s, undefined)
+          return handle(() => h(m.request as Cast, s), s, undefined)
         }),
         Process.on(StopMsg, (m) => stop(m.reason, s)),
         Process.on(Exit.ExitSignal, (m) => (m.from === parent ? stop(m.reason, s) : info(m, s))),
@@ -462,13 +562,13 @@ const checkBehaviour = (where: string, b: unknown): void => {
   }
 }
 
-const startWith = <Arg, S, Req, Rep, E>(
+const startWith = <Arg, S, Req, Rep, E, Cast>(
   where: string,
   linked: boolean,
-  b: Behaviour<Arg, S, Req, Rep, E>,
+  b: Behaviour<Arg, S, Req, Rep, E, Cast>,
   arg: Arg,
   options: Start.Options | undefined
-): Effect.Effect<Start.StartError, Pid<unknown>> => {
+): Effect.Effect<Start.StartError, GenServer<Req, Rep, Cast>> => {
   checkBehaviour(where, b)
   checkStartOptions(where, options)
   const name = options?.name
@@ -481,7 +581,7 @@ const startWith = <Arg, S, Req, Rep, E>(
     return yield* Process.receive(
       Process.on(ackOf(ack), (m) =>
         Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
-          m.result === 'ok' ? Effect.succeed(pid) : Effect.fail(m.result)
+          m.result === 'ok' ? Effect.succeed(pid as GenServer<Req, Rep, Cast>) : Effect.fail(m.result)
         )
       ),
       Process.on(Exit.downOf(mref), (m) => Effect.fail(Start.initFailed(m.reason)))
@@ -502,11 +602,12 @@ const startWith = <Arg, S, Req, Rep, E>(
  * @category starting
  * @since 0.1.0
  */
-export const start = <Arg, S, Req, Rep, E>(
-  behaviour: Behaviour<Arg, S, Req, Rep, E>,
+export const start = <Arg, S, Req, Rep, E, Cast>(
+  behaviour: Behaviour<Arg, S, Req, Rep, E, Cast>,
   arg: Arg,
   options?: Start.Options
-): Effect.Effect<Start.StartError, Pid<unknown>> => startWith('GenServer.start', false, behaviour, arg, options)
+): Effect.Effect<Start.StartError, GenServer<Req, Rep, Cast>> =>
+  startWith('GenServer.start', false, behaviour, arg, options)
 
 /**
  * Like `start`, and links the server to the caller, which becomes its parent:
@@ -522,11 +623,12 @@ export const start = <Arg, S, Req, Rep, E>(
  * @category starting
  * @since 0.1.0
  */
-export const startLink = <Arg, S, Req, Rep, E>(
-  behaviour: Behaviour<Arg, S, Req, Rep, E>,
+export const startLink = <Arg, S, Req, Rep, E, Cast>(
+  behaviour: Behaviour<Arg, S, Req, Rep, E, Cast>,
   arg: Arg,
   options?: Start.Options
-): Effect.Effect<Start.StartError, Pid<unknown>> => startWith('GenServer.startLink', true, behaviour, arg, options)
+): Effect.Effect<Start.StartError, GenServer<Req, Rep, Cast>> =>
+  startWith('GenServer.startLink', true, behaviour, arg, options)
 
 // -------------------------------------------------------------------------------------
 // client
@@ -534,12 +636,18 @@ export const startLink = <Arg, S, Req, Rep, E>(
 
 /**
  * Sends `request` and waits for the reply (default 5000 ms; `Infinity` waits
- * forever). The reply comes through a one-shot alias and the server is
- * monitored meanwhile. Fails with `Exit.Exiting` carrying
+ * forever). Through a typed handle (`GenServer<Req, Rep>`, from `start` or
+ * `startLink`) a request that is not a `Req` does not compile, and the reply
+ * type is inferred per request (`ReplyOf`); by name or plain pid, give the
+ * reply type: `call<number>('counter', 'get')`.
+ *
+ * The reply comes through a one-shot alias and the server is monitored
+ * meanwhile. Fails with `Exit.Exiting` carrying
  * `CallExit{ reason, call: 'GenServer.call', args: [server, request, timeout] }`:
  * `noproc` (no such server), the server's exit reason, `timeout` (the alias is
- * deactivated first, so a late reply becomes a dead letter), or
- * `calling_self`. Uncaught, the caller exits with that reason, as in Elixir.
+ * deactivated first, so a late reply becomes a dead letter), `calling_self`, or
+ * `{ rejected: report }` when the server's `requests` codec rejected the
+ * request (the server goes on). Uncaught, the caller exits with that reason, as in Elixir.
  *
  * @example
  * import { Effect, GenServer } from 'fp-ts-actors'
@@ -549,11 +657,17 @@ export const startLink = <Arg, S, Req, Rep, E>(
  * @category client
  * @since 0.1.0
  */
-export const call = <R = unknown>(
-  server: Server,
+export function call<Req, Rep, const Q extends Req>(
+  server: GenServer<Req, Rep, never>,
+  request: Q,
+  timeout?: number
+): Effect.Effect<Exit.Exiting, ReplyOf<Req, Rep, Q>>
+export function call<R = Unspecified>(
+  server: [R] extends [Unspecified] ? Untyped | string | Via : Server,
   request: unknown,
-  timeout: number = 5000
-): Effect.Effect<Exit.Exiting, R> => {
+  timeout?: number
+): Effect.Effect<Exit.Exiting, [R] extends [Unspecified] ? unknown : R>
+export function call<R>(server: Server, request: unknown, timeout: number = 5000): Effect.Effect<Exit.Exiting, R> {
   checkServer('GenServer.call', server)
   checkMs('GenServer.call', timeout)
   const args = [server, request, timeout] as const
@@ -568,7 +682,13 @@ export const call = <R = unknown>(
     const from: FromImpl = { pid: me, alias }
     yield* sendQuietly(pid, { _tag: 'GenServer.Call', from, request })
     return yield* Process.receive(
-      Process.on(replyOf(alias), (m) => Effect.as(Process.demonitor(mref, { flush: true }), m.reply as R)),
+      Process.on(replyOf(alias), (m) =>
+        Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
+          m.rejected === undefined
+            ? Effect.succeed(m.reply as R)
+            : exitCall(Exit.custom({ rejected: m.rejected }), 'GenServer.call', args)
+        )
+      ),
       Process.on(Exit.downOf(mref), (m) =>
         Effect.flatMap(Process.unalias(alias), () => exitCall(m.reason, 'GenServer.call', args))
       ),
@@ -600,7 +720,9 @@ export const call = <R = unknown>(
  * @category client
  * @since 0.1.0
  */
-export const cast = (server: Server, request: unknown): Effect.Effect<never, void> => {
+export function cast<Cast>(server: GenServer<never, unknown, Cast>, request: NoInfer<Cast>): Effect.Effect<never, void>
+export function cast(server: Untyped | string | Via, request: unknown): Effect.Effect<never, void>
+export function cast(server: Server, request: unknown): Effect.Effect<never, void> {
   checkServer('GenServer.cast', server)
   return sendQuietly(server, { _tag: 'GenServer.Cast', request })
 }

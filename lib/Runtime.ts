@@ -38,7 +38,15 @@ import { fromPid, toPid, type Pid } from './Pid.js'
 import type { Dest, SpawnOptions } from './Process.js'
 import type { DeadLetter, Event, ExitEvent } from './internal/event.js'
 import { fifo, hostClock, type Clock, type Scheduler } from './Scheduler.js'
-import { checkMailbox, checkObject, checkProgram, describe } from './internal/check.js'
+import {
+  checkMailbox,
+  checkName,
+  checkObject,
+  checkOptionName,
+  checkPid,
+  checkProgram,
+  describe
+} from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -101,9 +109,15 @@ export interface Options {
  * @since 0.1.0
  */
 export interface Runtime {
-  /** Starts a process from outside any process. */
+  /**
+   * Starts a process from outside any process. With `name`, the process is
+   * registered under it before `spawn` returns (so `send` and `Rx.ask` to the
+   * name work at once); throws if the name is taken.
+   */
   spawn<E, A>(program: Effect<E, A>): Pid<unknown>
-  spawn<E, A, M>(program: Effect<E, A>, options: SpawnOptions<M>): Pid<M>
+  spawn<E, A, M>(program: Effect<E, A>, options: SpawnOptions<M> & { readonly name?: string }): Pid<M>
+  /** Registers a live process under `name` from outside any process; throws if the name or the process is taken, or it is not alive. */
+  register(name: string, pid: Pid<unknown>): void
   /** Sends from outside any process; throws for an unregistered name. */
   send<M>(dest: Dest<M>, message: NoInfer<M>): void
   /** Spawns `program` and resolves with its exit reason when it ends (`Normal` carries the value). */
@@ -142,15 +156,29 @@ export const kernelOf = (rt: Runtime): Kernel => {
 export const fromKernel = (kernel: Kernel): Runtime => {
   const guarded = <T>(source: Observable<T>): Observable<T> =>
     new Guarded<T>((subscriber) => source.subscribe(subscriber), kernel.observerThrew)
-  const spawn = (program: unknown, options?: SpawnOptions<unknown>): Pid<unknown> => {
+  const spawn = (program: unknown, options?: SpawnOptions<unknown> & { readonly name?: string }): Pid<unknown> => {
     const p = checkProgram('Runtime.spawn', program)
     checkObject('Runtime.spawn', 'options', options)
     const mailbox = checkMailbox('Runtime.spawn', options?.mailbox)
-    return toPid(kernel.spawn(undefined, p, mailbox === undefined ? {} : { mailbox })[0])
+    const name = options?.name
+    if (name !== undefined) {
+      checkOptionName('Runtime.spawn', name)
+      const owner = kernel.whereis(name)
+      if (owner !== undefined) {
+        throw new Error(`Runtime.spawn: the name ${JSON.stringify(name)} is already registered to ${String(owner)}`)
+      }
+    }
+    const opts = { ...(mailbox === undefined ? {} : { mailbox }), ...(name === undefined ? {} : { name }) }
+    return toPid(kernel.spawn(undefined, p, opts)[0])
   }
   const rt: Runtime & { [KERNEL]: Kernel } = {
     [KERNEL]: kernel,
     spawn: spawn as Runtime['spawn'],
+    register(name, pid) {
+      checkName('Runtime.register', name)
+      const bad = kernel.register(name, checkPid('Runtime.register', pid))
+      if (bad !== undefined) throw new Error(bad.message.replace('Process.register', 'Runtime.register'))
+    },
     send(dest, message) {
       if (!(dest instanceof PidImpl) && !(dest instanceof RefImpl) && typeof dest !== 'string') {
         throw new TypeError(

@@ -48,7 +48,7 @@ describe('GenServer start', () => {
         const pid = yield* GenServer.startLink(counter(log), 41)
         log.push('started')
         yield* GenServer.cast(pid, 'inc')
-        return yield* GenServer.call<number>(pid, { _tag: 'get' })
+        return yield* GenServer.call(pid, { _tag: 'get' })
       })
     )
     expect(value(r)).toBe(42)
@@ -158,7 +158,7 @@ describe('GenServer.call', () => {
         yield* Effect.sleep(120)
         const mailbox = rt.processes().find((p) => p.pid === me)?.mailbox
         const left = yield* drain
-        const again = yield* GenServer.call<number>(pid, { _tag: 'get' })
+        const again = yield* GenServer.call(pid, { _tag: 'get' })
         return { first, mailbox, left, again }
       })
     )
@@ -194,7 +194,7 @@ describe('GenServer.call', () => {
 
   it('a deferred reply (noReply, then reply(from) from another process) reaches the caller', async () => {
     const r = await run(
-      Effect.flatMap(GenServer.start(counter([]), 0), (pid) => GenServer.call<string>(pid, { _tag: 'later' }))
+      Effect.flatMap(GenServer.start(counter([]), 0), (pid) => GenServer.call(pid, { _tag: 'later' }))
     )
     expect(value(r)).toBe('later')
   })
@@ -210,7 +210,7 @@ describe('GenServer.call', () => {
       Effect.gen(function* () {
         const pid = yield* GenServer.start(b, undefined)
         const ref = yield* Process.monitor(pid)
-        const answer = yield* GenServer.call<string>(pid, 'now')
+        const answer = yield* GenServer.call(pid, 'now')
         const down = yield* Process.receive(Exit.Down)
         return { answer, reason: down.ref === ref ? down.reason : 'other' }
       })
@@ -347,7 +347,7 @@ describe('GenServer on the test runtime (virtual clock, explored interleavings)'
       const first = yield* Effect.either(GenServer.call(pid, { _tag: 'slow', ms: 60 }, 10))
       yield* Effect.sleep(120)
       const left = yield* drain
-      const again = yield* GenServer.call<number>(pid, { _tag: 'get' })
+      const again = yield* GenServer.call(pid, { _tag: 'get' })
       return { timedOut: E.isLeft(first) && first.left.reason._tag === 'CallExit', left, again }
     })
     const found = TestRuntime.explore(program, {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
-import { Subject, take, takeUntil } from 'rxjs'
+import { of, Subject, take, takeUntil } from 'rxjs'
 import { TestScheduler } from 'rxjs/testing'
 import { Effect, Exit, Process, Runtime, Rx, TestRuntime } from '../lib/index.js'
 import type { Pid } from '../lib/Pid.js'
@@ -467,17 +467,31 @@ describe('ask', () => {
     })
   })
 
-  it('a request the server never answers times out; a rejected request is a dead letter and times out', () => {
+  it('a request the server never answers times out; a rejected request fails at once and is a dead letter', () => {
     const letters: Array<Runtime.DeadLetter> = []
     marbles(1, (rt, { cold, expectObservable }) => {
       rt.deadLetters$.subscribe((l) => letters.push(l))
-      const picky = rt.spawn(Process.receive(Process.on(t.never, () => Effect.unit)), { mailbox: t.string })
-      expectObservable(cold('a|', { a: 1 }).pipe(Rx.ask(rt, picky, request, { timeout: 10 }))).toBe(
+      const silent = rt.spawn(Process.receive(Process.on(t.never, () => Effect.unit)))
+      expectObservable(cold('a|', { a: 1 }).pipe(Rx.ask(rt, silent, request, { timeout: 10 }))).toBe(
         '----------#',
         undefined,
-        new Rx.AskTimeout(1, 10, picky)
+        new Rx.AskTimeout(1, 10, silent)
       )
     })
+    expect(letters).toEqual([])
+    const rt = TestRuntime.make({ seed: 1 })
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    // a pid whose codec takes strings, seen as untyped so that the wrong request compiles
+    const picky: Pid<unknown> = rt.spawn(Process.receive(Process.on(t.never, () => Effect.unit)), { mailbox: t.string })
+    const errors: Array<unknown> = []
+    of(1)
+      .pipe(Rx.ask(rt, picky, request, { timeout: 10 }))
+      .subscribe({ error: (e: unknown) => errors.push(e) })
+    expect(errors).toHaveLength(1)
+    const failed = errors[0] as Rx.AskFailed
+    expect(failed).toBeInstanceOf(Rx.AskFailed)
+    expect(failed.value).toBe(1)
+    expect(failed.reason).toEqual(Exit.custom({ rejected: [expect.stringMatching(/supplied to : string$/)] }))
     expect(letters.map((l) => l.reason)).toEqual(['rejected'])
   })
 

@@ -16,7 +16,11 @@ import type { Ref } from '../Pid.js'
 import { ref as refCodec } from '../Pid.js'
 import type { Dest } from '../Process.js'
 import { kernelOf, type Runtime } from '../Runtime.js'
-import { AskTimeout, NotRegistered } from './errors.js'
+import { AskFailed, AskTimeout, NotRegistered } from './errors.js'
+import * as Ex from '../Exit.js'
+import { PathReporter } from 'io-ts/lib/PathReporter.js'
+import { EXITED } from '../internal/fiber.js'
+import { PidImpl } from '../internal/pid.js'
 import { checkCount, Queue } from './util.js'
 
 // -------------------------------------------------------------------------------------
@@ -24,6 +28,22 @@ import { checkCount, Queue } from './util.js'
 // -------------------------------------------------------------------------------------
 
 declare const ReplyToTypeId: unique symbol
+
+/**
+ * The answer type a request message `M` expects: `R` when `M` has a
+ * `replyTo: ReplyTo<R>` field, else `unknown`. `ask` infers its output with it.
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Rx } from 'fp-ts-actors'
+ * const Job = t.type({ n: t.number, replyTo: Rx.replyTo<string>() })
+ * type Answer = Rx.ReplyOf<t.TypeOf<typeof Job>> // string
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type ReplyOf<M> = [AnswersOf<M>] extends [never] ? unknown : AnswersOf<M>
+type AnswersOf<M> = M extends { readonly replyTo: ReplyTo<infer R> } ? R : never
 
 /**
  * Where the answer to one `ask` request goes: a one-shot reply alias (a `Ref`
@@ -79,8 +99,15 @@ interface Slot<A, R> {
  * - A request not answered within `timeout` ms of the runtime's clock
  *   (default 5000) errors the stream with `AskTimeout`, naming the value; the
  *   other requests' aliases are deactivated, so late answers are dead letters.
- * - A request the target's codec rejects is a dead letter: it times out.
+ * - The destination is watched while requests wait, so the stream fails
+ *   fast with `AskFailed` rather than a timeout: at once with `noproc` for a
+ *   pid that is not alive, with the exit reason when the destination exits
+ *   before answering, and with `{ rejected: report }` (the io-ts report) when
+ *   its mailbox codec rejects the request (which is then a dead letter).
  *   A name that no process has registered errors the stream with `NotRegistered`.
+ * - Typed by the destination: to a `Pid<M>` the request must be an `M`, and
+ *   when `M` has a `replyTo: ReplyTo<R>` field the answer type `R` is
+ *   inferred (`ReplyOf<M>`). To a name, annotate `replyTo: Rx.ReplyTo<R>`.
  * - The stream completes when the source has completed and every answer is out.
  *
  * `replyTo` is a `ReplyTo<R>` (a typed alias `Ref`), not a `Pid`: one pid per
@@ -106,10 +133,10 @@ interface Slot<A, R> {
  * @category operators
  * @since 0.1.0
  */
-export const ask = <A, R>(
+export const ask = <A, M, R = ReplyOf<M>>(
   rt: Runtime,
-  dest: Dest,
-  request: (value: A, replyTo: ReplyTo<R>) => unknown,
+  dest: Dest<M>,
+  request: (value: A, replyTo: ReplyTo<R>) => NoInfer<M>,
   options?: AskOptions
 ): OperatorFunction<A, R> => {
   const where = 'Rx.ask'
@@ -131,9 +158,25 @@ export const ask = <A, R>(
       let sourceDone = false
       let closed = false
 
+      // the destination's process, watched while requests are out: its exit fails the oldest waiting one
+      let watched: Fiber | undefined
+      let unwatch: (() => void) | undefined
+      const watch = (target: Fiber): void => {
+        if (watched === target) return
+        unwatch?.()
+        watched = target
+        unwatch = kernel.onExit(target.pid, (reason) => {
+          watched = undefined
+          unwatch = undefined
+          for (const s of started.toArray()) if (!s.done) return fail(new AskFailed(s.value, dest, reason))
+        })
+      }
+
       const close = (): void => {
         if (closed) return
         closed = true
+        unwatch?.()
+        unwatch = undefined
         for (const s of started.clear()) {
           if (s.ref !== undefined) kernel.unaliasOutside(s.ref)
           if (s.timer !== undefined) kernel.clock.clearTimer(s.timer)
@@ -192,7 +235,29 @@ export const ask = <A, R>(
             if (!slot.done) fail(new AskTimeout(value, timeout, dest))
           })
         }
-        if (kernel.send(undefined, dest, message) !== undefined) fail(new NotRegistered(where, dest as string, value))
+        const target =
+          dest instanceof PidImpl
+            ? (dest._fiber as Fiber | undefined)
+            : typeof dest === 'string'
+              ? kernel.names.get(dest)
+              : undefined
+        if (target === undefined || target.status === EXITED) {
+          if (kernel.send(undefined, dest, message) !== undefined)
+            return fail(new NotRegistered(where, dest as string, value))
+          if (dest instanceof PidImpl) fail(new AskFailed(value, dest, Ex.noproc))
+          return
+        }
+        const codec = target.codec
+        if (codec !== undefined) {
+          const decoded = codec.decode(message)
+          if (decoded._tag === 'Left') {
+            const report = PathReporter.report(decoded)
+            kernel.deadLetter({ to: dest, message, reason: 'rejected', report })
+            return fail(new AskFailed(value, dest, Ex.custom({ rejected: report })))
+          }
+        }
+        watch(target)
+        kernel.send(undefined, dest, message)
       }
 
       const sub: RxSubscription = source.subscribe({

@@ -3,6 +3,8 @@
  *
  * @since 0.1.0
  */
+import * as Ex from '../Exit.js'
+import type { Reason } from '../Exit.js'
 import type { Pid } from '../Pid.js'
 import type { Dest } from '../Process.js'
 
@@ -38,6 +40,32 @@ export class AskTimeout extends Error {
   ) {
     super(`Rx.ask: no reply within ${timeout} ms to the request for ${show(value)} (sent to ${showDest(dest)})`)
     this.name = 'AskTimeout'
+  }
+}
+
+/**
+ * An `ask` request that cannot be answered, known before its timeout: the
+ * destination is not alive (`noproc`), it exited while the request waited
+ * (its exit reason), or its mailbox codec rejected the request
+ * (`{ rejected: report }`, the io-ts report; the request is a dead letter).
+ *
+ * @example
+ * import { Exit, Rx } from 'fp-ts-actors'
+ * new Rx.AskFailed(3, 'pool', Exit.noproc).message
+ * // 'Rx.ask: the request for 3 (sent to "pool") failed: :noproc'
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class AskFailed extends Error {
+  readonly _tag = 'AskFailed'
+  constructor(
+    readonly value: unknown,
+    readonly dest: Dest,
+    readonly reason: Reason
+  ) {
+    super(`Rx.ask: the request for ${show(value)} (sent to ${showDest(dest)}) failed: ${Ex.format(reason)}`)
+    this.name = 'AskFailed'
   }
 }
 

@@ -42,6 +42,10 @@ export class Queue<T> {
     }
     return x
   }
+  /** The items, oldest first (a copy). */
+  toArray(): Array<T> {
+    return this.items.slice(this.head) as Array<T>
+  }
   clear(): Array<T> {
     const rest = this.items.slice(this.head) as Array<T>
     this.items = []

@@ -129,6 +129,12 @@ export interface Kit {
   errors(): ReadonlyArray<{ readonly where: string; readonly error: unknown }>
   /** Messages it could not deliver (an overflowing bounded `Rx.subscribe`, say), oldest first. */
   deadLetters(): ReadonlyArray<DeadLetter>
+  /**
+   * A pid for a client or peer of the process under test, from this kit's
+   * world (never running): put it in the messages you `send`, then find what
+   * the process sent to it in `sent()`.
+   */
+  probe(): Pid<unknown>
   /** The process's trapExit flag. */
   readonly trapExit: boolean
   /** For a child in `spawned()`: runs it until it blocks (a no-op once started). */
@@ -493,6 +499,7 @@ const kitOf = (h: KitHost): Kit => ({
   mailbox: () => h.fiber.messages(),
   errors: () => h.errorLog.slice(),
   deadLetters: () => h.deadLetterLog.slice(),
+  probe: () => toPid(new PidImpl(h.world.nextPid++, undefined)),
   start() {
     if (h.started) return
     h.started = true
