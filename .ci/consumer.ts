@@ -1,10 +1,10 @@
-// A consumer of the built package: type-checked against the bundled dist/index.d.ts by .ci/run,
-// so the published types stay whole (namespaces, the fp-ts URI augmentation, io-ts codecs).
+// A consumer of the packed package, written as a user would: scripts/consumer.ts installs the
+// tarball in a fresh strict project, type-checks this file there and checks its hovers.
 import * as t from 'io-ts'
 import { pipe } from 'fp-ts/lib/function.js'
 import { sequenceT } from 'fp-ts/lib/Apply.js'
-import { Effect, Exit, Process, Rx, Runtime, TestRuntime } from '../dist/index.js'
-import * as Observer from '../dist/observer/index.js'
+import { Effect, Exit, GenServer, Process, Rx, Runtime, TestRuntime } from 'fp-ts-actors'
+import * as Observer from 'fp-ts-actors/observer'
 
 const Msg = t.type({ _tag: t.literal('Hello'), from: Process.pid })
 const both: Effect.Effect<never, readonly [number, string]> = sequenceT(Effect.Apply)(Effect.succeed(1), Effect.succeed('a'))
@@ -23,3 +23,10 @@ const observed: Promise<Observer.Observer> = Observer.serve(rt, { port: 0, allow
 const saved: (found: TestRuntime.Explored) => void = Observer.writeTrace('failing.trace.html')
 const file: Observer.TraceFile = Observer.traceFile(virtual.trace, { failure: 'check returned false' })
 export { done, virtual, exits, observed, saved, file }
+
+// the hovers scripts/consumer.ts checks: each shows its TSDoc summary
+const spawned = Process.spawn(Effect.never)
+const called = GenServer.call<number>('counter', 'count')
+const Job = t.type({ n: t.number, replyTo: Rx.replyTo<number>() })
+const asked = Rx.ask(rt, rt.spawn(Effect.never, { mailbox: Job }), (n: number, replyTo) => ({ n, replyTo }))
+export { spawned, called, asked }
