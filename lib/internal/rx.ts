@@ -7,7 +7,7 @@
  * load only the classes themselves, which are the very objects (and
  * declarations) the barrel re-exports: `test/import.test.ts` checks that.
  *
- * @internal
+ * (internal: not an entry point)
  */
 export { Observable } from 'rxjs/internal/Observable'
 export { Subject } from 'rxjs/internal/Subject'
