@@ -30,8 +30,8 @@ import type { Observable } from 'rxjs'
 import type { Effect } from './Effect.js'
 import type { Reason } from './Exit.js'
 import type { Fiber } from './internal/fiber.js'
-import { RUNNABLE, RUNNING, WAITING } from './internal/fiber.js'
 import { Guarded } from './internal/guarded.js'
+import { linksOf, monitorsOf, statusOf } from './internal/introspect.js'
 import { Kernel } from './internal/kernel.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import { fromPid, toPid, type Pid } from './Pid.js'
@@ -202,25 +202,18 @@ export const fromKernel = (kernel: Kernel): Runtime => {
   return rt
 }
 
-const info = (f: Fiber): ProcessInfo => ({
-  pid: toPid(f.pid),
-  name: O.fromNullable(f.name),
-  status: !f.alive
-    ? 'exiting'
-    : f.status === RUNNABLE
-      ? 'runnable'
-      : f.status === RUNNING
-        ? 'running'
-        : f.status === WAITING
-          ? 'waiting'
-          : 'exiting',
-  mailbox: f.mailboxSize,
-  links: [...(f.rel?.links ?? [])].map((l) => toPid(l.pid)),
-  monitors: [...(f.rel?.monitors?.values() ?? [])].map(([, target]) =>
-    typeof target === 'string' ? target : toPid(target)
-  ),
-  trapExit: f.trapExit
-})
+const info = (f: Fiber): ProcessInfo => {
+  const status = statusOf(f)
+  return {
+    pid: toPid(f.pid),
+    name: O.fromNullable(f.name),
+    status: status === 'exited' ? 'exiting' : status,
+    mailbox: f.mailboxSize,
+    links: linksOf(f).map((l) => toPid(l.pid)),
+    monitors: monitorsOf(f).map((target) => (typeof target === 'string' ? target : toPid(target))),
+    trapExit: f.trapExit
+  }
+}
 
 /**
  * Makes a runtime. Options plug in the clock and the scheduler (the test
