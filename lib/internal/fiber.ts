@@ -1,7 +1,8 @@
 /**
  * A process's run loop (an `Effect` instruction tree, an explicit continuation
- * stack; one try/catch per slice, no JS recursion or Promise per step) and its
- * interruption. What it waits on is `./waits.ts`, which `Fiber` extends.
+ * stack; one try/catch per slice, no JS recursion or Promise per step). How a
+ * fiber is interrupted is `./interruption.ts`, and what it waits on
+ * `./waits.ts`: `Fiber` extends the one, which extends the other.
  *
  * The loop reads like Effect's `runLoop`: `step` dispatches on the opcode to
  * one small method per group, each returning the next instruction, or
@@ -29,7 +30,8 @@ import * as op from './op.js'
 import { Op } from './op.js'
 import { causeOf, reasonOf, RETURNED } from './outcome.js'
 import type { Relations } from './relations.js'
-import { EXITED, notAnEffect, RUNNABLE, RUNNING, WAITING, Waits } from './waits.js'
+import { Interruption, type TimeoutBox } from './interruption.js'
+import { EXITED, notAnEffect, RUNNABLE, RUNNING } from './waits.js'
 
 export { EXITED, RUNNABLE, RUNNING, WAITING } from './waits.js'
 export { reasonOf } from './outcome.js'
@@ -42,19 +44,13 @@ const GO_ON = new Op(op.SUCCEED, undefined)
 /** The stack of a fiber that has never pushed a frame: shared, never pushed to. */
 const NO_FRAMES: Array<Op> = []
 
-/** A running `Effect.timeout`: its timer, and whether its region has ended. @internal */
-class TimeoutBox {
-  timer: unknown = undefined
-  done = false
-}
-
 /** A PRIM instruction's function: runs on the fiber, its result is the instruction's value. */
 export type Prim = (f: Fiber, a: unknown, b: unknown) => unknown
 /** A SYSCALL instruction's function: runs on the fiber, returns the instruction to go on with. */
 export type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 
 /** @internal */
-export class Fiber extends Waits<Fiber> {
+export class Fiber extends Interruption<Fiber> {
   /** Continuations, innermost last. */
   stack: Array<Op> = NO_FRAMES
   /** Steps the scheduler lets it run between two readings of the clock (adapted to its step cost by the kernel). */
@@ -154,7 +150,7 @@ export class Fiber extends Waits<Fiber> {
       case op.UNINTERRUPTIBLE:
         return this.region(cur)
       case op.TIMEOUT:
-        return this.timeout(cur)
+        return this.openTimeout(cur.i0 as Op, cur.i1 as number)
       case op.YIELD:
         this.left++ // one more than left: the caller sees that the slice ended early
         return this.resumeWith(op.UNIT, RUNNABLE)
@@ -163,7 +159,7 @@ export class Fiber extends Waits<Fiber> {
     }
   }
 
-  private push(frame: Op): void {
+  protected push(frame: Op): void {
     // the first frame gets an array of its own, sized to it: an idle process holding one frame stays small
     if (this.stack === NO_FRAMES) this.stack = [frame]
     else this.stack.push(frame)
@@ -226,15 +222,6 @@ export class Fiber extends Waits<Fiber> {
     return cur.i0 as Op
   }
 
-  private timeout(cur: Op): Op {
-    const box = new TimeoutBox()
-    const frame = new Op(op.TIMEOUT_FRAME, box)
-    this.push(frame)
-    const ms = cur.i1 as number
-    if (ms !== Infinity) box.timer = this.host.clock.setTimer(ms, () => this.interruptRegion(frame))
-    return cur.i0 as Op
-  }
-
   /** A value goes back: pops continuations until one takes it; `undefined` when the process has returned. */
   private unstack(value: unknown): Op | undefined {
     const stack = this.stack
@@ -294,10 +281,7 @@ export class Fiber extends Waits<Fiber> {
     for (;;) {
       const frame = stack.pop()
       if (frame === undefined) {
-        this.finish(
-          reasonOf(cause),
-          causeOf(cause, this.rare?.interruptCause ?? { _tag: 'Signal', from: this.pid as never })
-        )
+        this.finish(reasonOf(cause), causeOf(cause, this.rare?.interruptCause ?? this.signalled()))
         return undefined
       }
       switch (frame._op) {
@@ -340,90 +324,11 @@ export class Fiber extends Waits<Fiber> {
     return (frame.i1 as (r: Reason) => Op)(reason)
   }
 
-  private closeTimeout(box: TimeoutBox): void {
-    box.done = true
-    if (box.timer !== undefined) {
-      this.host.clock.clearTimer(box.timer)
-      box.timer = undefined
-    }
-  }
-
-  /** Takes the pending interruption instead of `cur` (a stale region interruption is dropped). */
-  protected takePending(cur: Op): Op {
-    const p = this.pending as Op
-    this.pending = undefined
-    if (p.i1 !== undefined && ((p.i1 as Op).i0 as TimeoutBox).done) return cur
-    if (this.rop !== undefined) this.leaveReceive()
-    return p
-  }
-
-  private finish(reason: Reason, cause: Cause): void {
+  protected finish(reason: Reason, cause: Cause): void {
     this.status = EXITED
     this.cancelWait()
     this.stack.length = 0
     this.host.exited(this, reason, cause)
     this.dropMailbox() // after: the kernel makes dead letters of what is left unread
-  }
-
-  // -------------------------------------------------------------------------------------
-  // interruption
-  // -------------------------------------------------------------------------------------
-
-  /** `true` while the process is neither exiting nor exited. */
-  get alive(): boolean {
-    return this.status !== EXITED && this.rare?.interruptCause === undefined
-  }
-
-  /** A whole-process interruption was accepted: the process is dying. */
-  get exiting(): boolean {
-    return this.rare?.interruptCause !== undefined
-  }
-
-  /** An exit signal kills this process with `reason`: its finalizers run, then it exits. */
-  interrupt(reason: Reason, cause: Cause): void {
-    if (!this.alive) return
-    this.more().interruptCause = cause
-    this.pending = new Op(op.INTERRUPT, reason)
-    this.wakeForInterrupt()
-  }
-
-  /** `kill`: it reaches a process that is already exiting too, and the host bounds how long its finalizers may run. */
-  kill(cause: Cause): void {
-    if (this.status === EXITED) return
-    if (this.rare?.interruptCause === undefined) {
-      this.more().interruptCause = cause
-      this.pending = new Op(op.INTERRUPT, Ex.killed)
-      this.wakeForInterrupt()
-    }
-    this.host.killed(this)
-  }
-
-  /** `true` when it may still run code after an interruption: it holds finalizers or is in an uninterruptible region. */
-  get mayLinger(): boolean {
-    return this.uninterruptible > 0 || this.stack.some((frame) => frame._op === op.ENSURE)
-  }
-
-  /** Stops a dying process where it is (its finalizers overran their time): its waits and timers are cancelled. */
-  abandon(): void {
-    if (this.status === EXITED) return
-    for (const frame of this.stack) if (frame._op === op.TIMEOUT_FRAME) this.closeTimeout(frame.i0 as TimeoutBox)
-    const cause = (this.more().interruptCause ??= { _tag: 'Signal', from: this.pid as never })
-    this.finish(Ex.killed, cause)
-  }
-
-  /** A timeout fired: interrupt the region of `frame`, unless the whole process is already being interrupted. */
-  private interruptRegion(frame: Op): void {
-    const box = frame.i0 as TimeoutBox
-    box.timer = undefined
-    if (box.done || this.status === EXITED || this.pending !== undefined) return
-    this.pending = new Op(op.INTERRUPT, Ex.timeout, frame)
-    this.wakeForInterrupt()
-  }
-
-  private wakeForInterrupt(): void {
-    if (this.status === WAITING && this.uninterruptible === 0) {
-      this.cancelWait()
-      this.wake()
-    }
   }
 }
