@@ -31,6 +31,7 @@ import * as t from 'io-ts'
 import type { Type } from 'io-ts'
 import { pid, ref, type Pid, type Ref } from './Pid.js'
 import { guard } from './internal/guard.js'
+import { safeJson, safeString } from './internal/show.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -376,15 +377,17 @@ export const match =
     (cases[r._tag] as (r: Reason) => B)(r)
 
 const term = (u: unknown): string => {
-  if (typeof u === 'string') return /^[a-z_][A-Za-z0-9_]*$/.test(u) ? `:${u}` : JSON.stringify(u)
-  if (u instanceof Error) return `%${u.name}{message: ${JSON.stringify(u.message)}}`
-  if (typeof u === 'object' && u !== null && !Array.isArray(u) && Object.getPrototypeOf(u) !== Object.prototype) {
-    return String(u)
-  }
   try {
-    return JSON.stringify(u) ?? String(u)
+    if (typeof u === 'string') return /^[a-z_][A-Za-z0-9_]*$/.test(u) ? `:${u}` : JSON.stringify(u)
+    if (u instanceof Error) return `%${u.name}{message: ${JSON.stringify(u.message)}}`
+    if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+      const proto: unknown = Object.getPrototypeOf(u)
+      if (proto !== Object.prototype && proto !== null) return safeString(u)
+    }
+    return safeJson(u) ?? safeString(u)
   } catch {
-    return String(u)
+    // a Proxy whose traps throw, an Error whose name getter throws: formatting never throws
+    return safeString(u)
   }
 }
 

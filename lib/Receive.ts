@@ -39,7 +39,7 @@
  */
 import type { Decoder } from 'io-ts'
 import { fromOp, type Effect } from './Effect.js'
-import { checkMs } from './internal/check.js'
+import { checkMs, describe } from './internal/check.js'
 import { AfterClause, NO_CLAUSES, OnClause } from './internal/clause.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
@@ -87,7 +87,8 @@ const isDecoder = (u: unknown): u is Decoder<unknown, unknown> =>
  * @since 0.1.0
  */
 export const on = <M, E, A>(codec: Decoder<unknown, M>, handler: (message: M) => Effect<E, A>): Clause<E, A> => {
-  if (!isDecoder(codec)) throw new TypeError(`Process.on: expected an io-ts codec (with decode), got ${String(codec)}`)
+  if (!isDecoder(codec))
+    throw new TypeError(`Process.on: expected an io-ts codec (with decode), got ${describe(codec)}`)
   if (typeof handler !== 'function')
     throw new TypeError(`Process.on: the handler must be a function, got ${typeof handler}`)
   return new OnClause(codec, handler as unknown as (m: unknown) => Op) as unknown as Clause<E, A>
@@ -154,7 +155,7 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
     if (c instanceof OnClause) continue
     if (!(c instanceof AfterClause)) {
       throw new TypeError(
-        `Process.receive: argument ${i} is not a clause (use Process.on(codec, handler) or Process.after(ms, handler)), got ${String(c)}`
+        `Process.receive: argument ${i} is not a clause (use Process.on(codec, handler) or Process.after(ms, handler)), got ${describe(c)}`
       )
     }
     if (afterClause !== undefined) throw new TypeError('Process.receive: at most one `after` clause is allowed')

@@ -231,7 +231,7 @@ export const make = (options: Options = {}): Runtime => {
     throw new TypeError(`Runtime.make: options must be an object, got ${describe(options)}`)
   const budget = options.budget ?? 2000
   if (!Number.isInteger(budget) || budget < 1)
-    throw new TypeError(`Runtime.make: budget must be an integer >= 1, got ${String(budget)}`)
+    throw new TypeError(`Runtime.make: budget must be an integer >= 1, got ${describe(budget)}`)
   const hasMethods = (u: unknown, names: ReadonlyArray<string>): boolean =>
     typeof u === 'object' && u !== null && names.every((n) => typeof (u as Record<string, unknown>)[n] === 'function')
   if (options.clock !== undefined && !hasMethods(options.clock, ['now', 'setTimer', 'clearTimer'])) {

@@ -19,6 +19,7 @@
  *
  * @since 0.1.0
  */
+import { describe } from './internal/check.js'
 
 /**
  * Time and timers.
@@ -118,11 +119,11 @@ class LongTimer {
 export const fifo = <T>(options: { readonly budget?: number; readonly sliceMs?: number } = {}): Scheduler<T> => {
   const budget = options.budget ?? 2000
   if (!Number.isInteger(budget) || budget < 1) {
-    throw new TypeError(`Scheduler.fifo: budget must be an integer >= 1, got ${String(budget)}`)
+    throw new TypeError(`Scheduler.fifo: budget must be an integer >= 1, got ${describe(budget)}`)
   }
   const sliceMs = options.sliceMs ?? 1
   if (typeof sliceMs !== 'number' || !(sliceMs > 0) || sliceMs === Infinity) {
-    throw new TypeError(`Scheduler.fifo: sliceMs must be a finite number of ms > 0, got ${String(sliceMs)}`)
+    throw new TypeError(`Scheduler.fifo: sliceMs must be a finite number of ms > 0, got ${describe(sliceMs)}`)
   }
   let buf: Array<T | undefined> = new Array(1024)
   let mask = 1023

@@ -7,10 +7,12 @@
 import type { Decoder } from 'io-ts'
 import { Op } from './op.js'
 import { PidImpl, RefImpl } from './pid.js'
+import { safeString } from './show.js'
 import { isViaName } from './via.js'
 
-/** How a bad value is shown in an error message. */
-export const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${String(u)}`)
+/** How a bad value is shown in an error message (never throws, whatever the value). */
+export const describe = (u: unknown): string =>
+  typeof u === 'string' ? JSON.stringify(u) : `${typeof u} ${safeString(u)}`
 
 /** A duration in milliseconds: a number >= 0, or Infinity. */
 export const checkMs = (where: string, ms: unknown): void => {
@@ -92,8 +94,18 @@ export const checkObject = (where: string, name: string, u: unknown): void => {
 
 /** An optional mailbox codec (anything with `decode`). */
 export const checkMailbox = (where: string, mailbox: unknown): Decoder<unknown, unknown> | undefined => {
-  if (mailbox !== undefined && typeof (mailbox as { decode?: unknown }).decode !== 'function') {
+  if (mailbox !== undefined && !hasMethod(mailbox, 'decode')) {
     throw new TypeError(`${where}: options.mailbox must be an io-ts codec, got ${describe(mailbox)}`)
   }
   return mailbox as Decoder<unknown, unknown> | undefined
+}
+
+/** `true` when `u[name]` is a function; `false` for a primitive or when reading it throws (a hostile Proxy). */
+export const hasMethod = (u: unknown, name: string): boolean => {
+  if ((typeof u !== 'object' && typeof u !== 'function') || u === null) return false
+  try {
+    return typeof (u as Record<string, unknown>)[name] === 'function'
+  } catch {
+    return false
+  }
 }

@@ -7,18 +7,19 @@ import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
 import type { Pid } from '../Pid.js'
 import type { Dest } from '../Process.js'
+import { safeString } from '../internal/show.js'
 
 const show = (u: unknown): string => {
   let s: string
   try {
-    s = typeof u === 'string' ? JSON.stringify(u) : (JSON.stringify(u) ?? String(u))
+    s = typeof u === 'string' ? JSON.stringify(u) : (JSON.stringify(u) ?? safeString(u))
   } catch {
-    s = String(u)
+    s = safeString(u)
   }
   return s.length > 120 ? `${s.slice(0, 117)}...` : s
 }
 
-const showDest = (d: unknown): string => (typeof d === 'string' ? JSON.stringify(d) : String(d))
+const showDest = (d: unknown): string => (typeof d === 'string' ? JSON.stringify(d) : safeString(d))
 
 /**
  * `ask` got no answer in time: names the value whose request timed out.

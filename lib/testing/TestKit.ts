@@ -37,6 +37,7 @@ import type { Effect } from '../Effect.js'
 import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
 import type { DeadLetter } from '../internal/event.js'
+import { describe } from '../internal/check.js'
 import { EXITED, Fiber, RUNNABLE, WAITING } from '../internal/fiber.js'
 import type { BadArg, NoProcess } from '../internal/errors.js'
 import type { Host, SpawnOpts } from '../internal/host.js'
@@ -459,7 +460,7 @@ const kitOf = (h: KitHost): Kit => ({
   },
   signal(from, reason, options) {
     const sender = checkPid('TestKit.signal', from)
-    if (!Ex.reason.is(reason)) throw new TypeError(`TestKit.signal: expected an exit reason, got ${String(reason)}`)
+    if (!Ex.reason.is(reason)) throw new TypeError(`TestKit.signal: expected an exit reason, got ${describe(reason)}`)
     if (options?.link ?? h.linked.has(sender)) h.linkSignal(sender, reason)
     else h.explicitSignal(sender, reason)
     h.settle()
@@ -473,7 +474,7 @@ const kitOf = (h: KitHost): Kit => ({
   },
   advance(ms) {
     if (typeof ms !== 'number' || !(ms >= 0))
-      throw new TypeError(`TestKit.advance: expected ms >= 0, got ${String(ms)}`)
+      throw new TypeError(`TestKit.advance: expected ms >= 0, got ${describe(ms)}`)
     const target = h.clock.now() + ms
     for (;;) {
       const t = h.clock.nextAt()

@@ -24,6 +24,8 @@ import type { SchedulerLike } from 'rxjs'
 import type { Effect } from '../Effect.js'
 import * as Ex from '../Exit.js'
 import type { Reason } from '../Exit.js'
+import { describe } from '../internal/check.js'
+import { safeString } from '../internal/show.js'
 import { fromKernel, type Event, type Runtime } from '../Runtime.js'
 import { Driver, runOnce, type Check, type Outcome } from './driver.js'
 import {
@@ -255,15 +257,13 @@ const strategyFor = (name: StrategyName, seed: number, depth = 3, expected = 100
     case 'random':
       return randomStrategy(seed)
     default:
-      throw new TypeError(
-        `TestRuntime: strategy must be 'random', 'pct', 'pos' or 'fifo', got ${JSON.stringify(name as unknown)}`
-      )
+      throw new TypeError(`TestRuntime: strategy must be 'random', 'pct', 'pos' or 'fifo', got ${describe(name)}`)
   }
 }
 
 const checkSeed = (where: string, seed: unknown): number => {
   if (typeof seed !== 'number' || !Number.isInteger(seed))
-    throw new TypeError(`${where}: seed must be an integer, got ${String(seed)}`)
+    throw new TypeError(`${where}: seed must be an integer, got ${describe(seed)}`)
   return seed
 }
 
@@ -328,6 +328,8 @@ export const make = (options: Options): TestRuntime => {
     get now() {
       return d.kernel.clock.now()
     },
+    // on the virtual clock, shutting down also runs the processes to their end (on a testScheduler, its time does)
+    shutdown: () => (rx === undefined ? d.shutdown() : d.kernel.shutdown()),
     trace: d.trace,
     get schedule() {
       return encode(d.scheduler.decisions)
@@ -439,16 +441,16 @@ export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, 
   const seed = checkSeed('TestRuntime.explore', options.seed)
   const { runs } = options
   if (!Number.isInteger(runs) || runs < 1)
-    throw new TypeError(`TestRuntime.explore: runs must be an integer >= 1, got ${String(runs)}`)
+    throw new TypeError(`TestRuntime.explore: runs must be an integer >= 1, got ${describe(runs)}`)
   const check = checkCheck('TestRuntime.explore', options.check)
   const mode = options.strategy ?? 'mixed'
   if (mode !== 'mixed' && mode !== 'random' && mode !== 'pct' && mode !== 'pos')
     throw new TypeError(
-      `TestRuntime.explore: strategy must be 'mixed', 'random', 'pct' or 'pos', got ${JSON.stringify(mode)}`
+      `TestRuntime.explore: strategy must be 'mixed', 'random', 'pct' or 'pos', got ${describe(mode)}`
     )
   const depth = options.depth ?? 3
   if (!Number.isInteger(depth) || depth < 1)
-    throw new TypeError(`TestRuntime.explore: depth must be an integer >= 1, got ${String(depth)}`)
+    throw new TypeError(`TestRuntime.explore: depth must be an integer >= 1, got ${describe(depth)}`)
   const shrinkBudget = options.shrinkBudget ?? 2000
   const failed = (found: Explored): Option<Explored> => {
     options.onFailure?.(found)
@@ -493,10 +495,10 @@ export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>
   const check = checkCheck('TestRuntime.verify', options.check)
   const bound = options.preemptions ?? 2
   if (!Number.isInteger(bound) || bound < 0)
-    throw new TypeError(`TestRuntime.verify: preemptions must be an integer >= 0, got ${String(bound)}`)
+    throw new TypeError(`TestRuntime.verify: preemptions must be an integer >= 0, got ${describe(bound)}`)
   const maxRuns = options.maxRuns ?? 100_000
   if (!Number.isInteger(maxRuns) || maxRuns < 1)
-    throw new TypeError(`TestRuntime.verify: maxRuns must be an integer >= 1, got ${String(maxRuns)}`)
+    throw new TypeError(`TestRuntime.verify: maxRuns must be an integer >= 1, got ${describe(maxRuns)}`)
   const reduction = options.reduction ?? true
   const upTo = `up to ${bound} preemption${bound === 1 ? '' : 's'}`
   const { failed, interleavings, pruned, complete } = search(program, check, bound, maxRuns, reduction)
@@ -566,9 +568,9 @@ export const format = (trace: ReadonlyArray<Event>): string => trace.map(formatE
 const show = (u: unknown): string => {
   try {
     const s = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))
-    return s === undefined ? String(u) : s
+    return s === undefined ? safeString(u) : s
   } catch {
-    return String(u)
+    return safeString(u)
   }
 }
 

@@ -9,6 +9,8 @@
 import type { SchedulerLike, Unsubscribable } from 'rxjs'
 import type { Reason } from '../Exit.js'
 import type { Fiber } from '../internal/fiber.js'
+import { describe } from '../internal/check.js'
+import { safeString } from '../internal/show.js'
 import type { Kernel } from '../internal/kernel.js'
 import { Op } from '../internal/op.js'
 import type { PidImpl } from '../internal/pid.js'
@@ -122,7 +124,7 @@ export class Driver {
 
   advance(ms: number): void {
     if (typeof ms !== 'number' || !(ms >= 0))
-      throw new TypeError(`TestRuntime.advance: expected ms >= 0, got ${String(ms)}`)
+      throw new TypeError(`TestRuntime.advance: expected ms >= 0, got ${describe(ms)}`)
     const target = this.clock.now() + ms
     for (;;) {
       this.runUntilIdle()
@@ -146,7 +148,8 @@ export class Driver {
   }
 
   spawnMain(program: unknown): { reason: Reason | undefined } {
-    if (!(program instanceof Op)) throw new TypeError(`TestRuntime: expected an Effect to run, got ${String(program)}`)
+    if (!(program instanceof Op))
+      throw new TypeError(`TestRuntime: expected an Effect to run, got ${describe(program)}`)
     const box: { reason: Reason | undefined } = { reason: undefined }
     const [pid] = this.kernel.spawn(undefined, program, {})
     this.kernel.onExit(pid as PidImpl, (r) => (box.reason = r))
@@ -171,11 +174,22 @@ export class Driver {
 
   /** Exits everything left (after a run) and drains, so nothing outlives it. */
   close(): void {
-    void this.kernel.shutdown()
+    void this.shutdown()
+  }
+
+  /**
+   * `rt.shutdown()` on the virtual clock: exits every process and runs them,
+   * moving the clock through their finalizers' timers (and, for a finalizer
+   * that never ends, to the `finalizerTimeout` that abandons it), so the
+   * promise resolves without anyone calling `advance`.
+   */
+  shutdown(): Promise<void> {
+    const done = this.kernel.shutdown()
     for (let i = 0; i < 10_000 && this.kernel.procs.size > 0; i++) {
       this.runUntilIdle()
       if (!this.clock.fireNext()) break
     }
+    return done
   }
 }
 
@@ -214,11 +228,11 @@ export const runOnce = (
     try {
       if (check(trace, reason as never) === false) failure = 'check returned false'
     } catch (e) {
-      failure = e instanceof Error ? e.message : String(e)
+      failure = e instanceof Error ? e.message : safeString(e)
     }
   } catch (e) {
     if (e instanceof Divergence) throw e
-    failure = e instanceof Error ? e.message : String(e)
+    failure = e instanceof Error ? e.message : safeString(e)
   }
   const trace = d.trace.slice()
   const decisions = d.scheduler.decisions.slice()
