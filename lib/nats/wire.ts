@@ -1,0 +1,96 @@
+/**
+ * What the NATS transport puts on the bus: subjects per node and the frames
+ * (JSON arrays, UTF-8) sent on them.
+ *
+ * A node's identity on the bus is its name, its incarnation (`creation`, set
+ * by the node layer) and its **session**: a number this transport renews each
+ * time the node's own NATS connection comes back. Every data frame carries the
+ * sender's session and the session of the receiver it was meant for, so a
+ * frame from (or to) a session that has been declared lost is dropped.
+ * (Internal to the NATS transport.)
+ */
+import type { Envelope } from '../Transport.js'
+
+/** Who sent a frame. */
+export interface Peer {
+  readonly name: string
+  readonly creation: number
+  readonly session: number
+}
+
+/**
+ * - `hello`: a node joined or came back (broadcast); everyone answers with `hi`;
+ * - `beat`: a heartbeat (broadcast, every period);
+ * - `bye`: a clean stop (broadcast): the node is lost now;
+ * - `hi`: "I am up" (to one node, the answer to `hello` and to a probe);
+ * - `gone`: "you (session `to`) are lost for me" (to one node): it renews its session;
+ * - `data`: a batch of envelopes for session `to` of the receiving node.
+ */
+export type Frame =
+  | { readonly _tag: 'hello' | 'beat' | 'bye' | 'hi'; readonly from: Peer }
+  | { readonly _tag: 'gone'; readonly from: Peer; readonly to: number }
+  | { readonly _tag: 'data'; readonly from: Peer; readonly to: number; readonly batch: ReadonlyArray<Envelope> }
+
+const tags = ['hello', 'beat', 'bye', 'hi', 'gone', 'data'] as const
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** A frame as bytes: `[tag, name, creation, session, to?, batch?]`. */
+export const encodeFrame = (frame: Frame): Uint8Array => {
+  const head = [tags.indexOf(frame._tag), frame.from.name, frame.from.creation, frame.from.session]
+  const body =
+    frame._tag === 'data' ? [...head, frame.to, frame.batch] : frame._tag === 'gone' ? [...head, frame.to] : head
+  return encoder.encode(JSON.stringify(body))
+}
+
+/** The data frame for a batch, encoded once the head is known (the hot path: one stringify). */
+export const encodeData = (from: Peer, to: number, batch: ReadonlyArray<Envelope>): Uint8Array =>
+  encoder.encode(`[5,${JSON.stringify(from.name)},${from.creation},${from.session},${to},${JSON.stringify(batch)}]`)
+
+const isInt = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u)
+
+/** A frame from bytes, or a string saying what was wrong. */
+export const decodeFrame = (bytes: Uint8Array): Frame | string => {
+  let u: unknown
+  try {
+    u = JSON.parse(decoder.decode(bytes))
+  } catch (error) {
+    return `not JSON (${String(error)})`
+  }
+  if (!Array.isArray(u) || u.length < 4) return 'not a frame'
+  const [t, name, creation, session, to, batch] = u as ReadonlyArray<unknown>
+  const tag = typeof t === 'number' ? tags[t] : undefined
+  if (tag === undefined || typeof name !== 'string' || !isInt(creation) || !isInt(session)) return 'bad frame head'
+  const from: Peer = { name, creation, session }
+  switch (tag) {
+    case 'data':
+      return isInt(to) && Array.isArray(batch)
+        ? { _tag: 'data', from, to, batch: batch as ReadonlyArray<Envelope> }
+        : 'bad data frame'
+    case 'gone':
+      return isInt(to) ? { _tag: 'gone', from, to } : 'bad gone frame'
+    default:
+      return { _tag: tag, from }
+  }
+}
+
+/**
+ * A node name as one subject token: NATS subjects split on `.` and give `*`,
+ * `>` and whitespace a meaning, so anything but `[A-Za-z0-9_-]` is escaped as
+ * `%XX` (a node named `a@host.example` is `a%40host%2Eexample`).
+ */
+export const nameToken = (name: string): string =>
+  name.replace(/[^A-Za-z0-9_-]/g, (c) =>
+    Array.from(encoder.encode(c), (b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join('')
+  )
+
+/** The subjects of one cluster (`prefix` separates clusters on one server). */
+export const subjects = (prefix: string) => ({
+  /** Broadcast: `hello`, `beat`, `bye`. */
+  all: `${prefix}.all`,
+  /** Frames for one node (`hi`, `gone`, `data`). */
+  node: (name: string) => `${prefix}.node.${nameToken(name)}`,
+  /** The liveness probe of one node (request/reply; no responders = its connection is gone). */
+  probe: (name: string) => `${prefix}.probe.${nameToken(name)}`
+})
