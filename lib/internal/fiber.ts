@@ -55,7 +55,7 @@ export class Fiber extends Interruption<Fiber> {
   stack: Array<Op> = NO_FRAMES
   /** Steps the scheduler lets it run between two readings of the clock (adapted to its step cost by the kernel). */
   stride = 8
-  /** Links, monitors, aliases, timers: the kernel's (made on first use). */
+  /** Links, monitors, aliases, timers (made on first use): written by the kernel alone, read elsewhere through `./introspect.ts`. */
   rel: Relations<Fiber> | undefined = undefined
 
   /** Ends the slice: the fiber resumes with `cur` when it runs next. */

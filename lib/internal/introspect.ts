@@ -31,8 +31,13 @@ export const statusOf = (f: Fiber): Status =>
 /** The live process with this pid number, if any. @internal */
 export const fiberOf = (kernel: Kernel, id: number): Fiber | undefined => kernel.procs.get(id)
 
-/** The processes linked to `f`. @internal */
-export const linksOf = (f: Fiber): ReadonlyArray<Fiber> => (f.rel?.links === undefined ? [] : [...f.rel.links])
+const NO_LINKS: ReadonlySet<Fiber> = new Set()
+
+/** The processes linked to `f`, as the kernel keeps them (read-only: the kernel is their only writer). @internal */
+export const linkedTo = (f: Fiber): ReadonlySet<Fiber> => f.rel?.links ?? NO_LINKS
+
+/** The processes linked to `f` (a copy). @internal */
+export const linksOf = (f: Fiber): ReadonlyArray<Fiber> => [...linkedTo(f)]
 
 /** What `f` monitors: one entry per monitor (a pid or a registered name). @internal */
 export const monitorsOf = (f: Fiber): ReadonlyArray<PidImpl | string> =>

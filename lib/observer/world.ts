@@ -15,6 +15,7 @@ import type { Runtime } from '../index.js'
 import type { Fiber } from '../internal/fiber.js'
 import {
   fiberOf,
+  linkedTo,
   linksOf,
   monitorsOf,
   peekMailbox,
@@ -353,7 +354,7 @@ export class World {
         prev.slices === m.slices &&
         prev.name === (m.name ?? m.tag) &&
         prev.trap === f.trapExit &&
-        sameLinks(prev.links, f.rel?.links)
+        sameLinks(prev.links, linkedTo(f))
       )
         continue
       const r = this.row(
@@ -485,8 +486,7 @@ const deadRow = (at: number, l: Runtime.DeadLetter): DeadRow => ({
   ...(l.report === undefined ? {} : { report: l.report.slice(0, 20).map((s) => s.slice(0, 500)) })
 })
 
-const sameLinks = (sent: ReadonlyArray<number>, now: ReadonlySet<Fiber> | undefined): boolean => {
-  if (now === undefined) return sent.length === 0
+const sameLinks = (sent: ReadonlyArray<number>, now: ReadonlySet<Fiber>): boolean => {
   if (now.size !== sent.length) return false
   let i = 0
   for (const l of now) if (l.pid.id !== sent[i++]) return false

@@ -10,6 +10,7 @@ import type { Event } from '../internal/event.js'
 import { checkPid } from '../internal/check.js'
 import type { Fiber } from '../internal/fiber.js'
 import type { PidImpl } from '../internal/pid.js'
+import { linkedTo } from '../internal/introspect.js'
 import { fromPid, toPid, type Pid } from '../Pid.js'
 import { kernelOf, type Runtime } from '../Runtime.js'
 
@@ -109,7 +110,7 @@ export const links$ = (rt: Runtime, pid: Pid<unknown>): Observable<LinkEvent> =>
       return undefined
     }
     const linked = new Set<Pid<unknown>>()
-    for (const l of f.rel?.links ?? []) linked.add(toPid(l.pid))
+    for (const l of linkedTo(f)) linked.add(toPid(l.pid))
     return kernel.events.subscribe((e) => {
       switch (e._tag) {
         case 'Link':
