@@ -464,41 +464,35 @@ const serve = <Arg, S, Req, Rep, E, Cast>(
       return h === undefined ? loop(s) : handle(() => h(message, s), s, undefined)
     }
 
+    /** A call: the request is checked by the behaviour's codec, if it has one (a rejected request fails the caller). */
+    const call = (m: t.TypeOf<typeof CallMsg>, s: S): Effect.Effect<Exit.Exiting, never> => {
+      const h = b.handleCall
+      if (h === undefined) return Effect.die(new Error('attempted to call a GenServer but no handleCall was provided'))
+      const codec = b.requests
+      if (codec === undefined) return handle(() => h(m.request as Req, m.from as unknown as From<Rep>, s), s, m.from)
+      const decoded = codec.decode(m.request)
+      if (decoded._tag === 'Left') {
+        const alias = m.from.alias
+        const rejected = PathReporter.report(decoded)
+        const msg: ReplyMsg = { _tag: 'GenServer.Reply', ref: alias, reply: undefined, rejected }
+        return Effect.flatMap(sendQuietly(alias, msg), () => loop(s))
+      }
+      const request = decoded.right
+      return handle(() => h(request, m.from as unknown as From<Rep>, s), s, m.from)
+    }
+
+    const cast = (m: t.TypeOf<typeof CastMsg>, s: S): Effect.Effect<Exit.Exiting, never> => {
+      const h = b.handleCast
+      if (h === undefined) return Effect.die(new Error('attempted to cast a GenServer but no handleCast was provided'))
+      return handle(() => h(m.request as Cast, s), s, undefined)
+    }
+
+    /** Waits for the next message: a call, a cast, a stop, the parent's exit signal, or anything else (`handleInfo`). */
     const loop = (s: S): Effect.Effect<Exit.Exiting, never> => {
       state = s
       return Process.receive(
-        Process.on(CallMsg, (m) => {
-          const h = b.handleCall
-          if (h === undefined) {
-            return Effect.die(new Error('attempted to call a GenServer but no handleCall was provided'))
-          }
-          const codec = b.requests
-          if (codec === undefined)
-            return handle(() => h(m.request as Req, m.from as unknown as From<Rep>, s), s, m.from)
-          const decoded = codec.decode(m.request)
-          if (decoded._tag === 'Left') {
-            const rejected = PathReporter.report(decoded)
-            const alias = m.from.alias
-            return Effect.flatMap(
-              sendQuietly(alias, {
-                _tag: 'GenServer.Reply',
-                ref: alias,
-                reply: undefined,
-                rejected
-              } satisfies ReplyMsg),
-              () => loop(s)
-            )
-          }
-          const request = decoded.right
-          return handle(() => h(request, m.from as unknown as From<Rep>, s), s, m.from)
-        }),
-        Process.on(CastMsg, (m) => {
-          const h = b.handleCast
-          if (h === undefined) {
-            return Effect.die(new Error('attempted to cast a GenServer but no handleCast was provided'))
-          }
-          return handle(() => h(m.request as Cast, s), s, undefined)
-        }),
+        Process.on(CallMsg, (m) => call(m, s)),
+        Process.on(CastMsg, (m) => cast(m, s)),
         Process.on(StopMsg, (m) => stop(m.reason, s)),
         Process.on(Exit.ExitSignal, (m) => (m.from === parent ? stop(m.reason, s) : info(m, s))),
         Process.on(t.unknown, (m) => info(m, s))

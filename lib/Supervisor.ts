@@ -254,6 +254,20 @@ const stopChildren = (children: ReadonlyArray<ChildRec>): Effect.Effect<never, v
 
 const tryAgain = (st: State, id: string): Effect.Effect<never, void> => tryAgainLater(st.self, st.secret, id)
 
+/** Starts a child again: its new pid, or (it failed to start) a retry later. Says how the start went. */
+const startAgain = (st: State, c: ChildRec): Effect.Effect<never, 'Started' | 'Ignored' | 'Failed'> =>
+  Effect.gen(function* () {
+    const r = yield* startOne(c.spec)
+    if (r._tag === 'Started') {
+      c.pid = r.pid
+      c.restarting = false
+    } else if (r._tag === 'Failed') {
+      c.restarting = true
+      yield* tryAgain(st, c.spec.id)
+    }
+    return r._tag
+  })
+
 /** Stops `group` (reverse order), then starts it again in order; the first failure is retried later. */
 const restartGroup = (st: State, group: ReadonlyArray<ChildRec>): Effect.Effect<never, void> =>
   Effect.gen(function* () {
@@ -264,14 +278,7 @@ const restartGroup = (st: State, group: ReadonlyArray<ChildRec>): Effect.Effect<
     }
     for (const c of group) {
       if (!st.children.includes(c)) continue
-      const r = yield* startOne(c.spec)
-      if (r._tag === 'Started') {
-        c.pid = r.pid
-        c.restarting = false
-      } else if (r._tag === 'Failed') {
-        c.restarting = true
-        return yield* tryAgain(st, c.spec.id)
-      }
+      if ((yield* startAgain(st, c)) === 'Failed') return
     }
   })
 
@@ -285,17 +292,9 @@ const restart = (st: State, child: ChildRec): Effect.Effect<never, boolean> =>
     }
     child.pid = undefined
     switch (st.strategy) {
-      case 'one_for_one': {
-        const r = yield* startOne(child.spec)
-        if (r._tag === 'Started') {
-          child.pid = r.pid
-          child.restarting = false
-        } else if (r._tag === 'Failed') {
-          child.restarting = true
-          yield* tryAgain(st, child.spec.id)
-        } else child.restarting = false
+      case 'one_for_one':
+        if ((yield* startAgain(st, child)) === 'Ignored') child.restarting = false
         return true
-      }
       case 'rest_for_one':
         yield* restartGroup(st, st.children.slice(st.children.indexOf(child)))
         return true
@@ -303,6 +302,83 @@ const restart = (st: State, child: ChildRec): Effect.Effect<never, boolean> =>
         yield* restartGroup(st, st.children.slice())
         return true
     }
+  })
+
+// -------------------------------------------------------------------------------------
+// requests: one function each, as supervisor.erl's handle_call clauses
+// -------------------------------------------------------------------------------------
+
+type Answer = Effect.Effect<never, GenServer.CallResult<State, unknown>>
+
+const reply = (value: unknown, st: State): Answer => Effect.succeed(GenServer.replyWith(value, st))
+
+/** The children, newest first. */
+const handleWhichChildren = (st: State): Answer =>
+  reply(
+    st.children
+      .slice()
+      .reverse()
+      .map((c): Child => ({ id: c.spec.id, pid: O.fromNullable(c.pid), type: c.spec.type })),
+    st
+  )
+
+const handleCountChildren = (st: State): Answer =>
+  Effect.gen(function* () {
+    let active = 0
+    for (const c of st.children) if (c.pid !== undefined && (yield* Process.isAlive(c.pid))) active++
+    const supervisors = st.children.filter((c) => c.spec.type === 'supervisor').length
+    const counts: Counts = { specs: st.children.length, active, supervisors, workers: st.children.length - supervisors }
+    return GenServer.replyWith(counts, st)
+  })
+
+const handleTerminateChild = (st: State, id: string): Answer =>
+  Effect.gen(function* () {
+    const c = findId(st, id)
+    if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
+    if (c.pid !== undefined) yield* shutdownChild(c.pid, c.spec.shutdown)
+    delChild(st, c)
+    return GenServer.replyWith(E.right(undefined), st)
+  })
+
+const handleRestartChild = (st: State, id: string): Answer =>
+  Effect.gen(function* () {
+    const c = findId(st, id)
+    if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
+    if (c.pid !== undefined || c.restarting) return GenServer.replyWith(E.left(running), st)
+    const r = yield* startOne(c.spec)
+    if (r._tag === 'Started') {
+      c.pid = r.pid
+      return GenServer.replyWith(E.right(r.pid), st)
+    }
+    return GenServer.replyWith(E.left(r._tag === 'Ignored' ? Start.ignore : Start.initFailed(r.reason)), st)
+  })
+
+const handleDeleteChild = (st: State, id: string): Answer => {
+  const c = findId(st, id)
+  if (c === undefined) return reply(E.left(notFound), st)
+  if (c.pid !== undefined || c.restarting) return reply(E.left(running), st)
+  st.children = st.children.filter((x) => x !== c)
+  return reply(E.right(undefined), st)
+}
+
+const handleStartChild = (st: State, spec: Spec): Answer =>
+  Effect.gen(function* () {
+    const existing = findId(st, spec.id)
+    if (existing !== undefined)
+      return GenServer.replyWith(
+        E.left(existing.pid !== undefined ? Start.alreadyStarted(existing.pid) : alreadyPresent),
+        st
+      )
+    const r = yield* startOne(spec)
+    if (r._tag === 'Started') {
+      st.children.push({ spec, pid: r.pid, restarting: false })
+      return GenServer.replyWith(E.right(r.pid), st)
+    }
+    if (r._tag === 'Ignored') {
+      if (spec.restart !== 'temporary') st.children.push({ spec, pid: undefined, restarting: false })
+      return GenServer.replyWith(E.left(Start.ignore), st)
+    }
+    return GenServer.replyWith(E.left(Start.initFailed(r.reason)), st)
   })
 
 const behaviour: GenServer.Behaviour<
@@ -332,75 +408,22 @@ const behaviour: GenServer.Behaviour<
       return GenServer.ok(st)
     }),
 
-  handleCall: (request, _from, st) =>
-    Effect.gen(function* () {
-      switch (request._tag) {
-        case 'WhichChildren': {
-          const list: ReadonlyArray<Child> = st.children
-            .slice()
-            .reverse()
-            .map((c) => ({ id: c.spec.id, pid: O.fromNullable(c.pid), type: c.spec.type }))
-          return GenServer.replyWith(list, st)
-        }
-        case 'CountChildren': {
-          let active = 0
-          for (const c of st.children) if (c.pid !== undefined && (yield* Process.isAlive(c.pid))) active++
-          const supervisors = st.children.filter((c) => c.spec.type === 'supervisor').length
-          const counts: Counts = {
-            specs: st.children.length,
-            active,
-            supervisors,
-            workers: st.children.length - supervisors
-          }
-          return GenServer.replyWith(counts, st)
-        }
-        case 'TerminateChild': {
-          const c = findId(st, request.id)
-          if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
-          if (c.pid !== undefined) yield* shutdownChild(c.pid, c.spec.shutdown)
-          delChild(st, c)
-          return GenServer.replyWith(E.right(undefined), st)
-        }
-        case 'RestartChild': {
-          const c = findId(st, request.id)
-          if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
-          if (c.pid !== undefined || c.restarting) return GenServer.replyWith(E.left(running), st)
-          const r = yield* startOne(c.spec)
-          if (r._tag === 'Started') {
-            c.pid = r.pid
-            return GenServer.replyWith(E.right(r.pid), st)
-          }
-          return GenServer.replyWith(E.left(r._tag === 'Ignored' ? Start.ignore : Start.initFailed(r.reason)), st)
-        }
-        case 'DeleteChild': {
-          const c = findId(st, request.id)
-          if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
-          if (c.pid !== undefined || c.restarting) return GenServer.replyWith(E.left(running), st)
-          st.children = st.children.filter((x) => x !== c)
-          return GenServer.replyWith(E.right(undefined), st)
-        }
-        case 'StartChild': {
-          const existing = findId(st, request.spec.id)
-          if (existing !== undefined) {
-            return GenServer.replyWith(
-              E.left(existing.pid !== undefined ? Start.alreadyStarted(existing.pid) : alreadyPresent),
-              st
-            )
-          }
-          const r = yield* startOne(request.spec)
-          if (r._tag === 'Started') {
-            st.children.push({ spec: request.spec, pid: r.pid, restarting: false })
-            return GenServer.replyWith(E.right(r.pid), st)
-          }
-          if (r._tag === 'Ignored') {
-            if (request.spec.restart !== 'temporary')
-              st.children.push({ spec: request.spec, pid: undefined, restarting: false })
-            return GenServer.replyWith(E.left(Start.ignore), st)
-          }
-          return GenServer.replyWith(E.left(Start.initFailed(r.reason)), st)
-        }
-      }
-    }),
+  handleCall: (request, _from, st) => {
+    switch (request._tag) {
+      case 'WhichChildren':
+        return handleWhichChildren(st)
+      case 'CountChildren':
+        return handleCountChildren(st)
+      case 'TerminateChild':
+        return handleTerminateChild(st, request.id)
+      case 'RestartChild':
+        return handleRestartChild(st, request.id)
+      case 'DeleteChild':
+        return handleDeleteChild(st, request.id)
+      case 'StartChild':
+        return handleStartChild(st, request.spec)
+    }
+  },
 
   handleInfo: (message, st) =>
     Effect.gen(function* () {
