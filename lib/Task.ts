@@ -181,8 +181,6 @@ const tagOf = (u: unknown, tag: string): unknown =>
 const replyOf = (tag: Ref): t.Type<ReplyMsg> =>
   guard('Task.Reply', (u): u is ReplyMsg => tagOf(u, 'Task.Reply') === tag)
 
-const downOf = (ref: Ref): t.Type<Exit.Down> => guard('DOWN', (u): u is Exit.Down => Exit.Down.is(u) && u.ref === ref)
-
 const notOwner: NotOwner = { _tag: 'NotOwner' }
 
 const checkTask = (where: string, task: unknown): void => {
@@ -268,6 +266,18 @@ const await_ = <E, A>(task: Task<E, A>, timeout: number = 5000): Effect.Effect<E
 }
 
 /**
+ * The two clauses that take a task's outcome: its reply (the monitor is
+ * dropped, with its DOWN if already queued) or its DOWN (the alias is dropped).
+ */
+const outcomeOf = <E, A>(task: Task<E, A>) =>
+  [
+    Process.on(replyOf(task.alias), (m) =>
+      Effect.as(Process.demonitor(task.ref, { flush: true }), O.some(E.right(m.value as A)))
+    ),
+    Process.on(Exit.downOf(task.ref), (m) => Effect.as(Process.unalias(task.alias), O.some(E.left(m.reason))))
+  ] as const
+
+/**
  * Waits up to `timeout` ms (default 5000) for the task: `some(right(value))`,
  * `some(left(reason))` if it ended without a result (owner trapping exits),
  * or `none` while it is still running (Elixir's `nil`): a later `yield` or
@@ -287,10 +297,7 @@ const yield_ = <E, A>(task: Task<E, A>, timeout: number = 5000): Effect.Effect<N
   return ownerOnly(
     task,
     Process.receive(
-      Process.on(replyOf(task.alias), (m) =>
-        Effect.as(Process.demonitor(task.ref, { flush: true }), O.some(E.right(m.value as A)))
-      ),
-      Process.on(Exit.downOf(task.ref), (m) => Effect.as(Process.unalias(task.alias), O.some(E.left(m.reason)))),
+      ...outcomeOf(task),
       Process.after(timeout, () => Effect.succeed(O.none))
     )
   )
@@ -534,10 +541,7 @@ export const ignore = <E, A>(task: Task<E, A>): Effect.Effect<NotOwner, Option<O
   return ownerOnly(
     task,
     Process.receive(
-      Process.on(replyOf(task.alias), (m) =>
-        Effect.as(Process.demonitor(task.ref, { flush: true }), O.some(E.right(m.value as A)))
-      ),
-      Process.on(downOf(task.ref), (m) => Effect.as(Process.unalias(task.alias), O.some(E.left(m.reason)))),
+      ...outcomeOf(task),
       Process.after(0, () =>
         Effect.gen(function* () {
           yield* Process.demonitor(task.ref, { flush: true })
