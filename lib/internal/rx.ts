@@ -5,7 +5,7 @@
  * operator (about 220 modules, most of the package's import time); these
  * subpaths (`rxjs/internal/*`, in RxJS 7's `exports` map, with their types)
  * load only the classes themselves, which are the very objects (and
- * declarations) the barrel re-exports: `test/import.test.ts` checks that.
+ * declarations) the barrel re-exports: `test/rxjs-subpaths.test.ts` checks that.
  *
  * (internal: not an entry point)
  */
