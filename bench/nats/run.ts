@@ -1,0 +1,155 @@
+/**
+ * NATS benchmarks, all sides in one run on one fresh nats-server:
+ *
+ * - `raw`: `@nats-io` pub/sub ping-pong between two OS processes (bench/nats/raw.ts);
+ * - `ours`: a process on node a pinging an echo process on node b, each node its
+ *   own OS process, over `Transport.nats` (bench/nats/ours.ts);
+ * - `erlang`: the same between two Erlang nodes over distribution on loopback
+ *   (bench/nats/erlang.exs), where `elixir` is installed.
+ *
+ * Each side measures sequential round trips (one at a time) and round trips/s
+ * with 32 ping-pong pairs in flight. Runs alternate sides, `NATS_BENCH_RUNS`
+ * rounds (default 5); the table shows medians and the ratios to `raw`
+ * (sequential: target >= 0.8x) and to `erlang` (32 pairs: target >= 1x).
+ *
+ *   npx tsx bench/nats/run.ts                       # needs nats-server on PATH
+ *   NATS_BENCH_RUNS=3 NATS_BENCH_SCALE=0.2 npx tsx bench/nats/run.ts
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { natsServerBinary, startNatsServer } from '../../test/nats/server.js'
+
+interface Row {
+  readonly seqRoundTripUs: number
+  readonly seqPerSec: number
+  readonly pairs: number
+  readonly parPerSec: number
+}
+
+const here = dirname(fileURLToPath(import.meta.url))
+const runs = Number(process.env['NATS_BENCH_RUNS'] ?? 5)
+const scale = Number(process.env['NATS_BENCH_SCALE'] ?? 1)
+const seqN = Math.round(10_000 * scale)
+const pairs = 32
+const perPair = Math.round(2_000 * scale)
+
+const bin = natsServerBinary()
+if (bin === undefined) {
+  console.error('nats-server not found on PATH: apt-get install nats-server (or set NATS_SERVER)')
+  process.exit(1)
+}
+const hasElixir = spawnSync('elixir', ['--version']).status === 0
+
+/** Runs `cmd`, resolves with its last stdout line parsed as JSON. */
+const runJson = (cmd: string, args: ReadonlyArray<string>, cwd = here): Promise<Row> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').at(-1) ?? ''
+      try {
+        resolve(JSON.parse(line) as Row)
+      } catch {
+        reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${out}`))
+      }
+    })
+  })
+
+/** Starts a long-running helper (an echo side) and waits for its `ready` line. */
+const startHelper = (args: ReadonlyArray<string>): Promise<() => void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      if (d.includes('ready')) resolve(() => child.kill('SIGTERM'))
+    })
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before ready`)))
+  })
+
+const server = await startNatsServer(bin)
+const sides: Record<string, (round: number) => Promise<Row>> = {
+  raw: async (round) => {
+    const prefix = `raw${round}`
+    const stop = await startHelper([join(here, 'raw.ts'), 'echo', server.url, prefix])
+    try {
+      return await runJson(process.execPath, [
+        '--import',
+        'tsx',
+        join(here, 'raw.ts'),
+        'ping',
+        server.url,
+        prefix,
+        String(seqN),
+        String(pairs),
+        String(perPair)
+      ])
+    } finally {
+      stop()
+    }
+  },
+  ours: async (round) => {
+    const prefix = `ours${round}`
+    const stop = await startHelper([join(here, 'ours.ts'), 'echo', server.url, prefix])
+    try {
+      return await runJson(process.execPath, [
+        '--import',
+        'tsx',
+        join(here, 'ours.ts'),
+        'ping',
+        server.url,
+        prefix,
+        String(seqN),
+        String(pairs),
+        String(perPair)
+      ])
+    } finally {
+      stop()
+    }
+  }
+}
+if (hasElixir)
+  sides['erlang'] = () =>
+    runJson('elixir', ['--sname', `bench_a_${process.pid}`, 'erlang.exs', String(seqN), String(pairs), String(perPair)])
+
+const only = process.argv.slice(2)
+const names = Object.keys(sides).filter((s) => only.length === 0 || only.includes(s))
+const results: Record<string, Array<Row>> = Object.fromEntries(names.map((n) => [n, []]))
+try {
+  for (let round = 0; round < runs; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse()
+    for (const name of order) {
+      const row = await sides[name]!(round)
+      results[name]!.push(row)
+      console.error(`round ${round + 1}/${runs} ${name}: ${JSON.stringify(row)}`)
+    }
+  }
+} finally {
+  await server.dispose()
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+const med = (name: string, key: keyof Row): number => median((results[name] ?? []).map((r) => r[key]))
+console.log(
+  `\nNATS benchmarks: medians of ${runs} alternating runs, ${seqN} sequential round trips, ${pairs} pairs x ${perPair} in flight\n`
+)
+console.log('| side | sequential round trip (us) | sequential round trips/s | 32 pairs: round trips/s |')
+console.log('|---|---|---|---|')
+for (const n of names)
+  console.log(
+    `| ${n} | ${med(n, 'seqRoundTripUs').toFixed(1)} | ${Math.round(med(n, 'seqPerSec'))} | ${Math.round(med(n, 'parPerSec'))} |`
+  )
+if (names.includes('ours') && names.includes('raw'))
+  console.log(
+    `\nsequential: ours / raw = ${(med('ours', 'seqPerSec') / med('raw', 'seqPerSec')).toFixed(2)}x (target >= 0.8x)`
+  )
+if (names.includes('ours') && names.includes('erlang'))
+  console.log(
+    `32 pairs: ours / erlang = ${(med('ours', 'parPerSec') / med('erlang', 'parPerSec')).toFixed(2)}x (target >= 1x)`
+  )
+if (names.includes('ours') && names.includes('raw'))
+  console.log(`32 pairs: ours / raw = ${(med('ours', 'parPerSec') / med('raw', 'parPerSec')).toFixed(2)}x`)
