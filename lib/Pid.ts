@@ -62,13 +62,26 @@ export interface ViaName {
 }
 
 /**
+ * A name registered on a node (Erlang's `{name, node}`): `send` and
+ * `monitor` reach whatever process has that name there.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface NodeName {
+  readonly name: string
+  readonly node: string
+}
+
+/**
  * Where a message can be sent: a pid, a registered name, a reply alias
- * (a `Ref` made by `Process.alias`), or a `{ via, key }` name (see `Via`).
+ * (a `Ref` made by `Process.alias`), a `{ via, key }` name (see `Via`), or a
+ * `{ name, node }` name on a node (see `Node`).
  *
  * @category model
  * @since 0.1.0
  */
-export type Dest<M = unknown> = Pid<M> | string | Ref | ViaName
+export type Dest<M = unknown> = Pid<M> | string | Ref | ViaName | NodeName
 
 // -------------------------------------------------------------------------------------
 // codecs

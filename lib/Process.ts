@@ -354,7 +354,7 @@ export const unlink = (pid: Pid<unknown>): Effect<never, void> =>
  * @category links and monitors
  * @since 0.1.0
  */
-export const monitor = (target: Pid<unknown> | string): Effect<never, Ref> => {
+export const monitor = (target: Pid<unknown> | string | P.NodeName): Effect<never, Ref> => {
   checkDest('Process.monitor', target, false)
   return prim((f, t) => f.host.monitor(f, t as PidImpl | string), target)
 }

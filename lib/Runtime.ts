@@ -36,6 +36,10 @@ import { Kernel } from './internal/kernel.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import { fromPid, toPid, type Pid } from './Pid.js'
 import type { Dest, SpawnOptions } from './Process.js'
+import type { Config as NodeConfig, NodeEvent } from './Node.js'
+import { attachNode } from './internal/node/attach.js'
+import { isNodeName } from './internal/check.js'
+import { Observable as RxObservable } from './internal/rx.js'
 import type { DeadLetter, Event, ExitEvent } from './internal/event.js'
 import { fifo, hostClock, type Clock, type Scheduler } from './Scheduler.js'
 import {
@@ -100,6 +104,11 @@ export interface Options {
    * is and reported (`where: 'finalizer timeout'`). Default 5000.
    */
   readonly finalizerTimeout?: number
+  /**
+   * Makes this runtime a node: its name, the transport that reaches the
+   * other nodes, and the programs they may spawn here (see `Node`).
+   */
+  readonly node?: NodeConfig
 }
 
 /**
@@ -128,6 +137,8 @@ export interface Runtime {
   readonly deadLetters$: Observable<DeadLetter>
   /** Every spawn, exit, link, unlink, monitor, down, send, receive, dead letter and error (hot). */
   readonly events$: Observable<Event>
+  /** Nodes coming up and going down, for a runtime that is a node (hot; never emits otherwise). */
+  readonly nodes$: Observable<NodeEvent>
   /** A snapshot of the live processes. */
   processes(): ReadonlyArray<ProcessInfo>
   /**
@@ -180,9 +191,9 @@ export const fromKernel = (kernel: Kernel): Runtime => {
       if (bad !== undefined) throw new Error(bad.message.replace('Process.register', 'Runtime.register'))
     },
     send(dest, message) {
-      if (!(dest instanceof PidImpl) && !(dest instanceof RefImpl) && typeof dest !== 'string') {
+      if (!(dest instanceof PidImpl) && !(dest instanceof RefImpl) && typeof dest !== 'string' && !isNodeName(dest)) {
         throw new TypeError(
-          `Runtime.send: expected a Pid, an alias Ref or a registered name (string), got ${describe(dest)}`
+          `Runtime.send: expected a Pid, an alias Ref, a registered name (string) or a { name, node }, got ${describe(dest)}`
         )
       }
       if (kernel.send(undefined, dest, message) !== undefined) {
@@ -196,8 +207,16 @@ export const fromKernel = (kernel: Kernel): Runtime => {
     exits$: guarded(kernel.exits),
     deadLetters$: guarded(kernel.deadLetters),
     events$: guarded(kernel.events),
+    nodes$: guarded(
+      new RxObservable<NodeEvent>((subscriber) =>
+        kernel.node === undefined ? undefined : kernel.node.subscribe((e) => subscriber.next(e))
+      )
+    ),
     processes: () => [...kernel.procs.values()].map(info),
-    shutdown: () => kernel.shutdown()
+    shutdown: () => {
+      const node = kernel.node
+      return node === undefined ? kernel.shutdown() : kernel.shutdown().then(() => node.close())
+    }
   }
   return rt
 }
@@ -255,14 +274,14 @@ export const make = (options: Options = {}): Runtime => {
     throw new TypeError(
       `Runtime.make: finalizerTimeout must be a finite number of ms >= 0, got ${describe(finalizerTimeout)}`
     )
-  return fromKernel(
-    new Kernel({
-      finalizerTimeout,
-      clock: options.clock ?? hostClock,
-      scheduler: (options.scheduler as Scheduler<Fiber> | undefined) ?? fifo<Fiber>({ budget }),
-      onError: options.onError as ((error: unknown, where: string, pid: PidImpl | undefined) => void) | undefined
-    })
-  )
+  const kernel = new Kernel({
+    finalizerTimeout,
+    clock: options.clock ?? hostClock,
+    scheduler: (options.scheduler as Scheduler<Fiber> | undefined) ?? fifo<Fiber>({ budget }),
+    onError: options.onError as ((error: unknown, where: string, pid: PidImpl | undefined) => void) | undefined
+  })
+  if (options.node !== undefined) attachNode(kernel, options.node, 'Runtime.make')
+  return fromKernel(kernel)
 }
 
 let defaultRuntime: Runtime | undefined

@@ -13,7 +13,7 @@
  *
  * Everything else (who links whom, DOWN messages, dead letters, decoding
  * messages with mailbox codecs) is the node layer's business, not the
- * transport's. Transports in this package: `Transport.memory()` (one
+ * transport's. Transports in this package: `memory()` (one
  * thread, virtual clock, fault injection), the worker transport of
  * `fp-ts-actors/node` (worker threads; the same code speaks to Web Workers),
  * and `fp-ts-actors/nats` (several machines).
@@ -32,6 +32,8 @@
  *
  * @since 0.3.0
  */
+
+import { MemoryNetwork } from './internal/node/memory.js'
 
 // -------------------------------------------------------------------------------------
 // identities and data on the wire
@@ -90,6 +92,7 @@ export interface WireRef {
  * `to` is always a pid of the receiving node, or a name registered there.
  *
  * - `send`: a message to a pid; `sendName`: to a name registered on that node;
+ *   `sendAlias`: to a reply alias (a `GenServer.call`'s reply, say);
  * - `link` / `unlink`: set up or remove a link between `from` and `to`;
  * - `exit`: an exit signal because a linked process ended (`from` died);
  * - `exit2`: `Process.exit(to, reason)` called by `from`;
@@ -105,6 +108,7 @@ export interface WireRef {
 export type Envelope =
   | { readonly _tag: 'send'; readonly to: WirePid; readonly message: Wire }
   | { readonly _tag: 'sendName'; readonly from: WirePid | null; readonly name: string; readonly message: Wire }
+  | { readonly _tag: 'sendAlias'; readonly to: WireRef; readonly message: Wire }
   | { readonly _tag: 'link'; readonly from: WirePid; readonly to: WirePid }
   | { readonly _tag: 'unlink'; readonly from: WirePid; readonly to: WirePid }
   | { readonly _tag: 'exit'; readonly from: WirePid; readonly to: WirePid; readonly reason: Wire }
@@ -196,3 +200,48 @@ export interface Transport {
   /** Attach a node. The transport calls `endpoint` from its own callbacks, never re-entrantly from `send`. */
   readonly attach: (endpoint: Endpoint) => Connection
 }
+
+// -------------------------------------------------------------------------------------
+// the memory transport
+// -------------------------------------------------------------------------------------
+
+/**
+ * `memory()`'s network: a `Transport` plus faults on demand. Each fault cuts
+ * connections at once (what is in flight on them is lost, both sides see the
+ * other `down` and their watchers `noconnection`); a later use connects
+ * again unless the pair is still partitioned.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface Memory extends Transport {
+  readonly kind: 'memory'
+  /** Names of the nodes attached now. */
+  nodes(): ReadonlyArray<string>
+  /** The node crashes: it leaves the network, every node it was connected to sees it down (and it sees them down). */
+  kill(node: string): void
+  /** Cuts `a` from `b` until `heal`: their connection drops and connecting fails. */
+  partition(a: string, b: string): void
+  /** Lifts the partition between `a` and `b`, or every partition. Nodes reconnect on their next use. */
+  heal(a?: string, b?: string): void
+  /** From now on batches between `a` and `b` (both ways) take `ms` to arrive (still FIFO). */
+  delay(a: string, b: string, ms: number): void
+}
+
+/**
+ * An in-memory network for nodes in one thread: make it first, then give it
+ * to each runtime that is a node on it. Deliveries run on the receiving
+ * node's clock: on `TestRuntime`s they happen in virtual time, under the
+ * seeded scheduler, so distributed runs replay exactly.
+ *
+ * @example
+ * import { Runtime, Transport } from 'fp-ts-actors'
+ * const net = Transport.memory()
+ * const a = Runtime.make({ node: { name: 'a', transport: net } })
+ * const b = Runtime.make({ node: { name: 'b', transport: net } })
+ * net.partition('a', 'b') // later: net.heal()
+ *
+ * @category constructors
+ * @since 0.3.0
+ */
+export const memory = (): Memory => new MemoryNetwork<Envelope>()

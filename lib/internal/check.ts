@@ -65,13 +65,22 @@ export const checkDest = (where: string, u: unknown, aliasOk = true): void => {
     !(u instanceof PidImpl) &&
     !(typeof u === 'string' && u.length > 0) &&
     !(aliasOk && u instanceof RefImpl) &&
-    !(aliasOk && isViaName(u))
+    !(aliasOk && isViaName(u)) &&
+    !isNodeName(u)
   ) {
     throw new TypeError(
       `${where}: expected a Pid${aliasOk ? ', an alias Ref' : ''} or a registered name (string), got ${describe(u)}`
     )
   }
 }
+
+/** `{ name, node }`: a name registered on a node. */
+export const isNodeName = (u: unknown): boolean =>
+  typeof u === 'object' &&
+  u !== null &&
+  !(u instanceof PidImpl) &&
+  typeof (u as { name?: unknown }).name === 'string' &&
+  typeof (u as { node?: unknown }).node === 'string'
 
 /** A registered name: a non-empty string. */
 export const checkName = (where: string, u: unknown): void => {

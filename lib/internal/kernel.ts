@@ -23,7 +23,8 @@ import { isViaName, resolveVia } from './via.js'
 import type { Op } from './op.js'
 import { exitMessage, exitSignal, linkSignal } from './signals.js'
 import { toPid, type Pid } from '../Pid.js'
-import { PidImpl, RefImpl } from './pid.js'
+import { PidImpl, RefImpl, RemotePid, RemoteRef } from './pid.js'
+import type { NodeLayer, RemoteName } from './node/layer.js'
 
 const rel = (f: Fiber): Relations<Fiber> => (f.rel ??= new Relations<Fiber>())
 
@@ -57,6 +58,8 @@ export interface KernelOptions {
   readonly onError?: ((error: unknown, where: string, pid: PidImpl | undefined) => void) | undefined
   /** How long a killed or shut-down process's finalizers may run before it is abandoned (ms). Default 5000. */
   readonly finalizerTimeout?: number | undefined
+  /** The first pid number (test clusters number each node's pids apart, so one scheduler tells them apart). Default 1. */
+  readonly firstId?: number | undefined
 }
 
 /** @internal */
@@ -100,6 +103,8 @@ export class Kernel implements Host<Fiber> {
     this.sinkFn = f
     this.tracing = f !== undefined || this.eventObservers > 0
   }
+  /** The node layer, when this runtime is a node: the remote branches below go there (never taken for local pids). */
+  node: NodeLayer | undefined = undefined
   /** Called after each slice a process runs; set only while an observer is attached. */
   onSlice: ((f: Fiber) => void) | undefined = undefined
   /** Processes whose exit someone awaits (`run`, `Rx.exits`): allocated only for them. */
@@ -123,6 +128,7 @@ export class Kernel implements Host<Fiber> {
     this.scheduler = options.scheduler
     this.onError = options.onError
     this.finalizerTimeout = options.finalizerTimeout ?? 5000
+    this.nextId = options.firstId ?? 1
   }
 
   private emit(e: Event): void {
@@ -162,6 +168,8 @@ export class Kernel implements Host<Fiber> {
     } finally {
       this.draining = false
     }
+    // a node hands its batched envelopes to the transport once per drain
+    if (this.node !== undefined) this.node.flush()
     if (!this.scheduler.isEmpty() && !this.requested) {
       this.requested = true
       this.scheduler.request(this.drain)
@@ -238,6 +246,11 @@ export class Kernel implements Host<Fiber> {
     }
   }
 
+  /** `true` while a drain runs (a node batches its envelopes until the end of it). */
+  get isDraining(): boolean {
+    return this.draining
+  }
+
   /** The process of `pid` in this runtime: a pid of another runtime is no process here. */
   private local(pid: PidImpl): Fiber | undefined {
     const f = pid._fiber as Fiber | undefined
@@ -305,6 +318,7 @@ export class Kernel implements Host<Fiber> {
       for (const ref of r.aliases?.keys() ?? []) this.aliases.delete(ref as RefImpl)
       for (const ref of r.timers ?? []) this.dropTimer(ref as RefImpl)
     }
+    if (this.node !== undefined) this.node.exited(f, reason)
     if (this.exits.observed) {
       try {
         this.exits.next({ pid: toPid(pid), reason, cause })
@@ -441,10 +455,11 @@ export class Kernel implements Host<Fiber> {
     }
     if (dest instanceof PidImpl) {
       target = this.local(dest)
-    } else {
-      target = this.names.get(dest as string)
-      if (target === undefined) return { _tag: 'NoProcess', dest: dest as string }
-    }
+      if (target === undefined && dest instanceof RemotePid) return this.sendRemote(from, dest, message)
+    } else if (typeof dest === 'string') {
+      target = this.names.get(dest)
+      if (target === undefined) return { _tag: 'NoProcess', dest }
+    } else return this.sendRemote(from, dest as RemoteName, message)
     if (this.tracing)
       this.emit({
         _tag: 'Send',
@@ -474,11 +489,34 @@ export class Kernel implements Host<Fiber> {
     return undefined
   }
 
+  /** A message to a process of another node, or to `{ name, node }`. */
+  private sendRemote(from: Fiber | undefined, dest: RemotePid | RemoteName, message: unknown): undefined {
+    if (this.tracing)
+      this.emit({ _tag: 'Send', from: from === undefined ? undefined : toPid(from.pid), to: dest as never, message })
+    const node = this.node
+    if (node === undefined) this.deadLetter({ to: dest as never, message, reason: 'noproc' })
+    else if (dest instanceof RemotePid) node.send(dest, message)
+    else node.sendName(from, dest, message)
+    return undefined
+  }
+
+  /** A message to the process registered as `name` here (from another node: never an error, at worst a dead letter). */
+  deliverByName(name: string, message: unknown): void {
+    if (this.names.has(name)) this.send(undefined, name, message)
+    else this.deadLetter({ to: name, message, reason: 'noproc' })
+  }
+
   /** A message through a reply alias: bypasses the mailbox codec; an inactive alias makes it a dead letter. */
   private sendAlias(from: Fiber | undefined, ref: RefImpl, message: unknown): undefined {
     const target = this.aliases.get(ref)
     if (this.tracing)
       this.emit({ _tag: 'Send', from: from === undefined ? undefined : toPid(from.pid), to: ref as never, message })
+    if (target === undefined && ref instanceof RemoteRef && this.node !== undefined) {
+      if (this.tracing)
+        this.emit({ _tag: 'Send', from: from === undefined ? undefined : toPid(from.pid), to: ref as never, message })
+      this.node.sendAlias(ref, message)
+      return undefined
+    }
     if (target === undefined) {
       const k = this.outsideAliases.get(ref)
       if (k !== undefined) {
@@ -601,6 +639,13 @@ export class Kernel implements Host<Fiber> {
   link(from: Fiber, pid: PidImpl): NoProcess | undefined {
     const t = this.local(pid)
     if (t === from) return undefined
+    if (t === undefined && pid instanceof RemotePid) {
+      // as Erlang: linking to a remote pid returns at once; a dead one answers with a noproc exit signal
+      if (this.node !== undefined) this.node.link(from, pid)
+      else if (!from.trapExit) return { _tag: 'NoProcess', dest: toPid(pid) }
+      else from.deliver(exitMessage(pid, Ex.noproc))
+      return undefined
+    }
     if (t === undefined || t.status === EXITED) {
       if (!from.trapExit) return { _tag: 'NoProcess', dest: toPid(pid) }
       from.deliver(exitMessage(pid, Ex.noproc))
@@ -612,14 +657,17 @@ export class Kernel implements Host<Fiber> {
 
   unlink(from: Fiber, pid: PidImpl): void {
     const t = this.local(pid)
+    if (t === undefined && pid instanceof RemotePid) return this.node?.unlink(from, pid)
     if (t === undefined || from.rel?.links === undefined || !from.rel.links.delete(t)) return
     t.rel?.links?.delete(from)
     if (this.tracing) this.emit({ _tag: 'Unlink', from: toPid(from.pid), to: toPid(pid) })
   }
 
-  monitor(from: Fiber, target: PidImpl | string): RefImpl {
+  monitor(from: Fiber, target: PidImpl | string | RemoteName): RefImpl {
     const ref = this.makeRef()
+    if (typeof target === 'object' && !(target instanceof PidImpl)) return this.monitorRemote(from, target, ref)
     const t = typeof target === 'string' ? this.names.get(target) : this.local(target)
+    if (t === undefined && target instanceof RemotePid) return this.monitorRemote(from, target, ref)
     if (this.tracing)
       this.emit({
         _tag: 'Monitor',
@@ -640,12 +688,30 @@ export class Kernel implements Host<Fiber> {
     return ref
   }
 
+  private monitorRemote(from: Fiber, target: RemotePid | RemoteName, ref: RefImpl): RefImpl {
+    if (this.tracing)
+      this.emit({ _tag: 'Monitor', watcher: toPid(from.pid), target: target as never, ref: ref as never })
+    if (this.node !== undefined) this.node.monitor(from, target, ref)
+    else this.down(from, ref, target instanceof RemotePid ? target : target.name, Ex.noproc)
+    return ref
+  }
+
   demonitor(from: Fiber, ref: RefImpl): boolean {
     const entry = from.rel?.monitors?.get(ref)
-    if (entry === undefined) return false
+    if (entry === undefined) return this.node !== undefined && this.node.demonitor(from, ref)
     from.rel?.monitors?.delete(ref)
     entry[0]?.rel?.watchers?.delete(ref)
     return true
+  }
+
+  /** A DOWN for `watcher`'s monitor `ref` (the node layer's too). */
+  deliverDown(watcher: Fiber, ref: RefImpl, target: PidImpl | string, reason: Reason): void {
+    this.down(watcher, ref, target, reason)
+  }
+
+  /** A `Link`/`Unlink` event (the node layer's remote links). */
+  emitLink(tag: 'Link' | 'Unlink', from: PidImpl, to: PidImpl): void {
+    if (this.tracing) this.emit({ _tag: tag, from: toPid(from), to: toPid(to) })
   }
 
   private down(watcher: Fiber, ref: RefImpl, target: PidImpl | string, reason: Reason): void {
@@ -657,10 +723,12 @@ export class Kernel implements Host<Fiber> {
   exitSignal(from: Fiber | undefined, pid: PidImpl, reason: Reason): void {
     const t = this.local(pid)
     if (t !== undefined) exitSignal(t, from?.pid ?? pid, reason, t === from)
+    else if (pid instanceof RemotePid) this.node?.exit2(from, pid, reason)
   }
 
   isAlive(pid: PidImpl): boolean {
     const f = this.local(pid)
+    if (f === undefined && pid instanceof RemotePid) return this.node !== undefined && this.node.isAlive(pid)
     return f !== undefined && f.alive
   }
 
@@ -672,6 +740,10 @@ export class Kernel implements Host<Fiber> {
     const owner = this.names.get(name)
     if (owner !== undefined)
       return badArg(`Process.register: the name ${JSON.stringify(name)} is already registered to ${owner.pid}`)
+    if (pid instanceof RemotePid)
+      return badArg(
+        `Process.register: ${pid} is a process of node ${pid.node}: a name is registered on the process's own node`
+      )
     const f = this.local(pid)
     if (f === undefined || !f.alive) return badArg(`Process.register: ${pid} is not alive`)
     if (f.name !== undefined)

@@ -43,3 +43,38 @@ export class RefImpl {
     return this.toString()
   }
 }
+
+/**
+ * A pid of another node: its node's name and incarnation (`creation`) and
+ * its number there. Made only by the node layer, interned per node, so the
+ * same remote process is always the same object (pids compare by identity).
+ * Local pids stay plain `PidImpl`s: the local hot path never sees this class.
+ *
+ * @internal
+ */
+export class RemotePid extends PidImpl {
+  constructor(
+    id: number,
+    readonly node: string,
+    readonly creation: number
+  ) {
+    super(id, undefined)
+  }
+  override toString(): string {
+    return `#PID<${this.node}.${this.id}.${this.creation}>`
+  }
+}
+
+/** A ref made on another node (a monitor ref it sent, a spawn request's ref): interned like `RemotePid`. @internal */
+export class RemoteRef extends RefImpl {
+  constructor(
+    id: number,
+    readonly node: string,
+    readonly creation: number
+  ) {
+    super(id)
+  }
+  override toString(): string {
+    return `#Reference<${this.node}.${this.id}.${this.creation}>`
+  }
+}

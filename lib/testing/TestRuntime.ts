@@ -27,7 +27,9 @@ import type { Reason } from '../Exit.js'
 import { describe } from '../internal/check.js'
 import { safeString } from '../internal/show.js'
 import { fromKernel, type Event, type Runtime } from '../Runtime.js'
-import { Driver, runOnce, type Check, type Outcome } from './driver.js'
+import { Driver, runOnce, withSetup, type Check, type Outcome } from './driver.js'
+import type { Config as NodeConfig } from '../Node.js'
+import { attachNode } from '../internal/node/attach.js'
 import {
   cost,
   decode,
@@ -112,6 +114,25 @@ export interface Options {
    * and `run` throw on such a runtime (`runUntilIdle` still works).
    */
   readonly testScheduler?: SchedulerLike
+  /**
+   * Makes this runtime a node (see `Node`). Other nodes on the same
+   * scheduler and virtual clock come from `rt.peer(...)`: then one seed
+   * decides the interleaving of every node's processes and deliveries.
+   */
+  readonly node?: NodeConfig
+}
+
+/**
+ * The nodes of one `explore`, `verify` or `replay` run, made afresh for each
+ * run (a new `Transport.memory()` each time): the program runs on `node`, the
+ * `peers` share its scheduler and virtual clock.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface Cluster {
+  readonly node: NodeConfig
+  readonly peers?: ReadonlyArray<NodeConfig>
 }
 
 /**
@@ -135,6 +156,12 @@ export interface TestRuntime extends Runtime {
   readonly schedule: string
   /** The virtual clock (timers set so far: `clock.created`). */
   readonly clock: VirtualClock
+  /**
+   * Another node on this runtime's scheduler, virtual clock and trace (give
+   * it the same transport): its processes interleave with this runtime's
+   * under the one seed. Run, advance and inspect through either runtime.
+   */
+  peer(node: NodeConfig): TestRuntime
 }
 
 /**
@@ -188,6 +215,8 @@ export interface ExploreOptions<E, A> {
   readonly shrinkBudget?: number
   /** Called with the failing run before `explore` returns it (e.g. `Observer.writeTrace(path)` saves it for the trace viewer). */
   readonly onFailure?: (found: Explored) => void
+  /** Runs each try on nodes made afresh by this function (the program on `node`). */
+  readonly cluster?: () => Cluster
 }
 
 /**
@@ -207,6 +236,8 @@ export interface VerifyOptions<E, A> {
   readonly reduction?: boolean
   /** Replays spent on shrinking a failing schedule. Default 2,000. */
   readonly shrinkBudget?: number
+  /** Runs each interleaving on nodes made afresh by this function (the program on `node`). */
+  readonly cluster?: () => Cluster
 }
 
 /**
@@ -303,7 +334,13 @@ export const make = (options: Options): TestRuntime => {
     )
   }
   const d = new Driver(strategy, maxSlices, rx)
-  const base = fromKernel(d.kernel)
+  if (options.node !== undefined) attachNode(d.kernel, options.node, 'TestRuntime.make')
+  return wrap(d, d.kernel, rx)
+}
+
+/** The runtime of one of the driver's kernels (the main one or a peer), with the driver's controls. */
+const wrap = (d: Driver, kernel: Driver['kernel'], rx: SchedulerLike | undefined): TestRuntime => {
+  const base = fromKernel(kernel)
   const onRx = (where: string): void => {
     if (rx !== undefined) {
       throw new Error(
@@ -319,22 +356,27 @@ export const make = (options: Options): TestRuntime => {
     },
     runSync: <E, A>(program: Effect<E, A>) => {
       onRx('runSync')
-      return d.runSync(program) as Reason<E, A>
+      return d.runSync(program, kernel) as Reason<E, A>
     },
     run: <E, A>(program: Effect<E, A>) => {
       onRx('run')
-      return d.run(program) as Promise<Reason<E, A>>
+      return d.run(program, kernel) as Promise<Reason<E, A>>
     },
     get now() {
       return d.kernel.clock.now()
     },
     // on the virtual clock, shutting down also runs the processes to their end (on a testScheduler, its time does)
-    shutdown: () => (rx === undefined ? d.shutdown() : d.kernel.shutdown()),
+    shutdown: () => (rx === undefined ? d.shutdown(kernel) : base.shutdown()),
     trace: d.trace,
     get schedule() {
       return encode(d.scheduler.decisions)
     },
-    clock: d.clock
+    clock: d.clock,
+    peer: (node: NodeConfig): TestRuntime => {
+      const k = d.addPeer()
+      attachNode(k, node, 'TestRuntime.peer')
+      return wrap(d, k, rx)
+    }
   }
   // defineProperties, not Object.assign: keep `now` and `schedule` live getters
   return Object.defineProperties(base, Object.getOwnPropertyDescriptors(extension)) as TestRuntime
@@ -409,6 +451,18 @@ const report = (
   }
 }
 
+/** Sets up a run's nodes from a `cluster` option. */
+const clusterSetup = (where: string, cluster: (() => Cluster) | undefined): ((d: Driver) => void) | undefined => {
+  if (cluster === undefined) return undefined
+  if (typeof cluster !== 'function')
+    throw new TypeError(`${where}: cluster must be a function returning { node, peers }`)
+  return (d) => {
+    const c = cluster()
+    attachNode(d.kernel, c.node, where)
+    for (const p of c.peers ?? []) attachNode(d.addPeer(), p, where)
+  }
+}
+
 const checkCheck = (where: string, check: unknown): Check => {
   if (typeof check !== 'function') throw new TypeError(`${where}: check must be a function`)
   return check as Check
@@ -437,7 +491,10 @@ const MIXED: ReadonlyArray<StrategyName> = ['pos', 'pct', 'random']
  * @category exploring
  * @since 0.1.0
  */
-export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> => {
+export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> =>
+  withSetup(clusterSetup('TestRuntime.explore', options.cluster), () => explore_(program, options))
+
+const explore_ = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> => {
   const seed = checkSeed('TestRuntime.explore', options.seed)
   const { runs } = options
   if (!Number.isInteger(runs) || runs < 1)
@@ -491,7 +548,10 @@ export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, 
  * @category exploring
  * @since 0.1.0
  */
-export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>): Verdict => {
+export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>): Verdict =>
+  withSetup(clusterSetup('TestRuntime.verify', options.cluster), () => verify_(program, options))
+
+const verify_ = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>): Verdict => {
   const check = checkCheck('TestRuntime.verify', options.check)
   const bound = options.preemptions ?? 2
   if (!Number.isInteger(bound) || bound < 0)
@@ -545,9 +605,16 @@ export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>
  * @category exploring
  * @since 0.1.0
  */
-export const replay = <E, A>(program: Effect<E, A>, schedule: string): Trace => {
+export const replay = <E, A>(
+  program: Effect<E, A>,
+  schedule: string,
+  options?: { readonly cluster?: () => Cluster }
+): Trace => {
   const ds = decode(schedule)
-  return runOnce(program, replayStrategy(ds, true), () => true, {}, ds).trace
+  return withSetup(
+    clusterSetup('TestRuntime.replay', options?.cluster),
+    () => runOnce(program, replayStrategy(ds, true), () => true, {}, ds).trace
+  )
 }
 
 /**

@@ -89,10 +89,26 @@ export class Driver {
     }
   }
 
+  /** Other nodes on this driver's scheduler and clock (`TestRuntime`'s `peer`). */
+  readonly peers: Array<PointKernel> = []
+
+  /** A kernel for another node on the same scheduler, clock, trace and scheduling points; its pids numbered apart. */
+  addPeer(): PointKernel {
+    const k = new PointKernel(
+      { clock: this.kernel.clock, scheduler: this.kernel.scheduler, firstId: 1_000_000 * (this.peers.length + 1) + 1 },
+      () => this.scheduler.current
+    )
+    k.sink = this.kernel.sink
+    if (this.kernel.point !== undefined) k.point = (f, left) => this.onPoint(f, left)
+    this.peers.push(k)
+    return k
+  }
+
   private onPoint(f: Fiber, left: number): boolean {
-    const op = this.kernel.op
+    const k = f.host as PointKernel
+    const op = k.op
     if (op === undefined) return false
-    this.kernel.op = undefined
+    k.op = undefined
     this.points++
     const log = this.log
     if (log !== undefined) {
@@ -142,22 +158,23 @@ export class Driver {
       this.runUntilIdle()
       if (done()) return 'done'
       if (this.fire()) continue
-      for (const f of this.kernel.procs.values()) if ((f as Fiber).waitingAsync) return 'async'
+      for (const k of [this.kernel, ...this.peers])
+        for (const f of k.procs.values()) if ((f as Fiber).waitingAsync) return 'async'
       throw new Error(`deadlock: every process is blocked and no timer is set. Live: ${describeProcs(this.kernel)}`)
     }
   }
 
-  spawnMain(program: unknown): { reason: Reason | undefined } {
+  spawnMain(program: unknown, kernel: PointKernel = this.kernel): { reason: Reason | undefined } {
     if (!(program instanceof Op))
       throw new TypeError(`TestRuntime: expected an Effect to run, got ${describe(program)}`)
     const box: { reason: Reason | undefined } = { reason: undefined }
-    const [pid] = this.kernel.spawn(undefined, program, {})
-    this.kernel.onExit(pid as PidImpl, (r) => (box.reason = r))
+    const [pid] = kernel.spawn(undefined, program, {})
+    kernel.onExit(pid as PidImpl, (r) => (box.reason = r))
     return box
   }
 
-  runSync(program: unknown): Reason {
-    const box = this.spawnMain(program)
+  runSync(program: unknown, kernel: PointKernel = this.kernel): Reason {
+    const box = this.spawnMain(program, kernel)
     if (this.step(() => box.reason !== undefined) === 'async') {
       throw new Error(
         'TestRuntime.runSync: a process waits on an Effect.async callback from outside; use run() instead'
@@ -166,8 +183,8 @@ export class Driver {
     return box.reason as Reason
   }
 
-  async run(program: unknown): Promise<Reason> {
-    const box = this.spawnMain(program)
+  async run(program: unknown, kernel: PointKernel = this.kernel): Promise<Reason> {
+    const box = this.spawnMain(program, kernel)
     while (this.step(() => box.reason !== undefined) === 'async') await new Promise((k) => setImmediate(k))
     return box.reason as Reason
   }
@@ -175,6 +192,7 @@ export class Driver {
   /** Exits everything left (after a run) and drains, so nothing outlives it. */
   close(): void {
     void this.shutdown()
+    for (const k of this.peers) void this.shutdown(k)
   }
 
   /**
@@ -183,13 +201,29 @@ export class Driver {
    * that never ends, to the `finalizerTimeout` that abandons it), so the
    * promise resolves without anyone calling `advance`.
    */
-  shutdown(): Promise<void> {
-    const done = this.kernel.shutdown()
-    for (let i = 0; i < 10_000 && this.kernel.procs.size > 0; i++) {
+  shutdown(kernel: PointKernel = this.kernel): Promise<void> {
+    const done = kernel.shutdown()
+    for (let i = 0; i < 10_000 && kernel.procs.size > 0; i++) {
       this.runUntilIdle()
       if (!this.clock.fireNext()) break
     }
-    return done
+    // a node leaves its network once its processes are gone
+    const node = kernel.node
+    return node === undefined ? done : done.then(() => node.close())
+  }
+}
+
+/** What each run of `runOnce` sets up first (the nodes of `explore`'s `cluster`), while `withSetup` runs. */
+let setup: ((d: Driver) => void) | undefined = undefined
+
+/** Runs `k` with every `runOnce` inside it calling `each(driver)` first. @internal */
+export const withSetup = <A>(each: ((d: Driver) => void) | undefined, k: () => A): A => {
+  const before = setup
+  setup = each
+  try {
+    return k()
+  } finally {
+    setup = before
   }
 }
 
@@ -220,6 +254,7 @@ export const runOnce = (
   strictUpTo?: ReadonlyArray<Decision>
 ): Outcome => {
   const d = new Driver(strategy, 100_000, undefined, watch)
+  setup?.(d)
   let reason: Reason | undefined
   let failure: string | undefined
   try {
