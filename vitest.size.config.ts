@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/size/**/*.test.ts'],
+    // a nats-server for test/size/nats-* (as in vitest.config.ts)
+    globalSetup: ['test/nats/global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 60_000
   }

@@ -14,6 +14,10 @@
  *
  *   npx tsx bench/nats/run.ts                       # needs nats-server on PATH
  *   NATS_BENCH_RUNS=3 NATS_BENCH_SCALE=0.2 npx tsx bench/nats/run.ts
+ *   npx tsx bench/nats/run.ts raw ours            # some sides only
+ *
+ * `ours` runs the built package: the runner runs `npm run build` first
+ * (`NATS_BENCH_NO_BUILD=1` skips it).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
@@ -67,6 +71,11 @@ const startHelper = (args: ReadonlyArray<string>): Promise<() => void> =>
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before ready`)))
   })
 
+// ours runs the built package (dist/), as users do
+if (process.env['NATS_BENCH_NO_BUILD'] === undefined) {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: join(here, '../..'), stdio: 'inherit' })
+  if (build.status !== 0) process.exit(1)
+}
 const server = await startNatsServer(bin)
 const sides: Record<string, (round: number) => Promise<Row>> = {
   raw: async (round) => {

@@ -14,3 +14,5 @@
  * @since 0.3.0
  */
 export { nats, type NatsOptions } from './transport.js'
+export * as Global from './Global.js'
+export { GlobalError } from './names.js'

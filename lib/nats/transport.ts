@@ -108,7 +108,17 @@ export const nats = (options: NatsOptions): Transport => {
     client: options.client ?? {},
     onError: options.onError ?? ((error) => console.warn(`fp-ts-actors/nats: ${error.message}`))
   }
-  return { kind: 'nats', attach: (endpoint) => attachNode(settings, endpoint) }
+  const transport: Transport = {
+    kind: 'nats',
+    attach: (endpoint) => {
+      const connection = attachNode(settings, endpoint)
+      const node = attached.get(connection)
+      if (node !== undefined) nodesOf.get(transport)?.add(node)
+      return connection
+    }
+  }
+  nodesOf.set(transport, new Set())
+  return transport
 }
 
 interface Settings {
@@ -136,6 +146,11 @@ export interface NatsNode {
   readonly connected: () => boolean
   readonly self: NodeId
 }
+
+const nodesOf = new WeakMap<Transport, Set<NatsNode>>()
+
+/** The nodes attached to a transport made by `nats(...)` (for tests and benches: wait until they are connected). @internal */
+export const natsNodesOf = (transport: Transport): ReadonlyArray<NatsNode> => [...(nodesOf.get(transport) ?? [])]
 
 /** The NATS node behind a connection made by `nats(...)`, if it is one. @internal */
 export const natsNodeOf = (connection: Connection): NatsNode | undefined => attached.get(connection)
@@ -422,7 +437,8 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
       return up
     },
     send: (node, batch) => {
-      if (!connected || batch.length === 0 || !remotes.has(node)) return
+      if (!connected || batch.length === 0) return
+      if (!remotes.has(node)) return
       const queued = outbox.get(node)
       if (queued === undefined) outbox.set(node, [...batch])
       else for (const envelope of batch) queued.push(envelope)

@@ -76,7 +76,8 @@ const compilerOptions = (): ts.CompilerOptions => {
     noUnusedLocals: false,
     paths: {
       'fp-ts-actors': [path.join(root, 'lib', 'index.ts')],
-      'fp-ts-actors/observer': [path.join(root, 'lib', 'observer', 'index.ts')]
+      'fp-ts-actors/observer': [path.join(root, 'lib', 'observer', 'index.ts')],
+      'fp-ts-actors/nats': [path.join(root, 'lib', 'nats', 'index.ts')]
     }
   }
 }
@@ -138,11 +139,13 @@ export const runBlock = async (block: Block): Promise<string> => {
   const file = blockPath(block.file)
   const lib = pathToFileURL(path.join(root, 'lib', 'index.ts')).href
   const observer = pathToFileURL(path.join(root, 'lib', 'observer', 'index.ts')).href
+  const nats = pathToFileURL(path.join(root, 'lib', 'nats', 'index.ts')).href
   fs.writeFileSync(
     file,
     block.code
       .replace(/from 'fp-ts-actors'/g, `from '${lib}'`)
       .replace(/from 'fp-ts-actors\/observer'/g, `from '${observer}'`)
+      .replace(/from 'fp-ts-actors\/nats'/g, `from '${nats}'`)
   )
   const printed: Array<string> = []
   const log = console.log
