@@ -1,0 +1,206 @@
+/**
+ * Everything of the core's `Transport`, plus `workers()`: nodes in Node
+ * worker threads, a second core for CPU-bound processes.
+ *
+ * The main thread's node uses `Transport.workers()` as its transport;
+ * `start(moduleUrl, { name })` runs the module in a new worker thread, where
+ * it starts its own runtime with `Worker.parent()` as transport and the
+ * programs other nodes may spawn there. The main thread relays between
+ * workers. A thread that exits, throws at top level or is terminated is a
+ * lost node: every link and monitor to a process on it gets `noconnection`
+ * once, after any message the thread posted before it ended. Stopping the
+ * main thread's node stops every worker (cleanly, then terminated after
+ * `stopTimeout`).
+ *
+ * @example
+ * import { Transport } from 'fp-ts-actors/node'
+ * const workers = Transport.workers()
+ * workers.kind // 'workers'
+ * // const node = await workers.start(new URL('./worker.js', import.meta.url), { name: 'w1' })
+ *
+ * @since 0.3.0
+ */
+import { Worker as Thread, type WorkerOptions } from 'node:worker_threads'
+import { hub, type HubTransport, type PortLike, type MessageEventLike } from '../Port.js'
+import type { Connection, Endpoint, NodeId } from '../Transport.js'
+
+export * from '../Transport.js'
+
+/** The `workerData` key under which `start` hands a thread its name. @internal */
+export const DATA = 'fp-ts-actors/node'
+
+/**
+ * Options of `start`.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface StartOptions {
+  /** The node's name (unique among the nodes up). */
+  readonly name: string
+  /** Given to the thread as `Worker.data()`. */
+  readonly workerData?: unknown
+  /** Extra `process.argv` entries of the thread. */
+  readonly argv?: ReadonlyArray<string>
+  /** Node flags for the thread (default: the main thread's, as `worker_threads` does). */
+  readonly execArgv?: ReadonlyArray<string>
+  /** How long the thread may take to join (default 30 s): then it is terminated and `start` fails. */
+  readonly joinTimeout?: number
+  /** `worker_threads` resource limits. */
+  readonly resourceLimits?: WorkerOptions['resourceLimits']
+}
+
+/**
+ * A node running in a worker thread.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface WorkerNode {
+  readonly name: string
+  /** The node's identity (a restarted thread is a new incarnation). */
+  readonly node: NodeId
+  /** The thread. */
+  readonly thread: Thread
+  /** Resolves with why once the node is down for the others (stopped, exited, threw, terminated). */
+  readonly down: Promise<string>
+  /** Resolves with the thread's exit code. */
+  readonly exited: Promise<number>
+  /** Ask the node to stop (its runtime shuts down), then terminate the thread after `timeout` ms (default 5000). */
+  readonly stop: (timeout?: number) => Promise<number>
+  /** End the thread now: a lost node. */
+  readonly terminate: () => Promise<number>
+}
+
+/**
+ * The main thread's transport.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface WorkersTransport extends HubTransport {
+  /** Run `module` in a new worker thread as node `options.name`; resolves once it joined. */
+  readonly start: (module: URL | string, options: StartOptions) => Promise<WorkerNode>
+  /** The worker nodes started and not yet exited. */
+  readonly workers: () => ReadonlyArray<WorkerNode>
+}
+
+/** A `worker_threads` `Worker` (an EventEmitter) as a port. */
+const portOf = (thread: Thread): PortLike => {
+  const wrapped = new Map<(event: MessageEventLike) => void, (data: unknown) => void>()
+  return {
+    postMessage: (message) => thread.postMessage(message),
+    addEventListener: (_type, listener) => {
+      const onMessage = (data: unknown): void => listener({ type: 'message', data })
+      wrapped.set(listener, onMessage)
+      thread.on('message', onMessage)
+    },
+    removeEventListener: (_type, listener) => {
+      const onMessage = wrapped.get(listener)
+      if (onMessage === undefined) return
+      wrapped.delete(listener)
+      thread.off('message', onMessage)
+    }
+  }
+}
+
+/**
+ * The transport of the main thread's node, which starts nodes in worker
+ * threads and relays between them.
+ *
+ * @example
+ * import { Transport } from 'fp-ts-actors/node'
+ * const workers = Transport.workers()
+ * workers.workers() // [] until start(moduleUrl, { name }) resolves
+ *
+ * @category constructors
+ * @since 0.3.0
+ */
+export const workers = (): WorkersTransport => {
+  const ports = hub()
+  const running = new Set<WorkerNode>()
+
+  const start = async (module: URL | string, options: StartOptions): Promise<WorkerNode> => {
+    if (typeof options !== 'object' || options === null || typeof options.name !== 'string' || options.name === '') {
+      throw new TypeError(`Transport.workers().start: options.name must be a non-empty string`)
+    }
+    const thread = new Thread(module, {
+      workerData: { [DATA]: { name: options.name, data: options.workerData } },
+      ...(options.argv === undefined ? {} : { argv: [...options.argv] }),
+      ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits })
+    })
+    const member = ports.adopt(portOf(thread))
+    let threw: string | undefined
+    // Without a listener an 'error' would crash the main thread; the node is lost on 'exit' (after the thread's last messages).
+    thread.on('error', (error) => (threw ??= error instanceof Error ? error.message : String(error)))
+    let terminated = false
+    const exited = new Promise<number>((resolve) =>
+      thread.once('exit', (code) => {
+        member.lost(
+          terminated
+            ? 'terminated'
+            : threw !== undefined
+              ? `threw: ${threw}`
+              : code === 0
+                ? 'exited'
+                : `exited with code ${code}`
+        )
+        resolve(code)
+      })
+    )
+    const terminate = async (): Promise<number> => {
+      terminated = true
+      await thread.terminate()
+      return exited
+    }
+    const timeout = options.joinTimeout ?? 30_000
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const node = await Promise.race([
+      member.joined,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`worker ${options.name} did not join within ${timeout} ms`))
+          void terminate()
+        }, timeout)
+      })
+    ])
+      .catch(async (error: unknown) => {
+        await terminate()
+        throw error
+      })
+      .finally(() => clearTimeout(timer))
+    const handle: WorkerNode = {
+      name: node.name,
+      node,
+      thread,
+      down: member.down,
+      exited,
+      stop: async (ms = 5000) => {
+        member.stop()
+        const timer = setTimeout(() => void thread.terminate(), ms)
+        const code = await exited
+        clearTimeout(timer)
+        return code
+      },
+      terminate
+    }
+    running.add(handle)
+    void exited.then(() => running.delete(handle))
+    return handle
+  }
+
+  const attach = (endpoint: Endpoint): Connection => {
+    const connection = ports.attach(endpoint)
+    return {
+      ...connection,
+      close: async () => {
+        await connection.close()
+        // The hub asked every worker to stop; terminate the ones that do not within the grace period.
+        await Promise.all([...running].map((w) => w.stop()))
+      }
+    }
+  }
+
+  return { ...ports, kind: 'workers', attach, start, workers: () => [...running] }
+}
