@@ -23,11 +23,9 @@
 import { Worker as Thread, type WorkerOptions } from 'node:worker_threads'
 import { hub, type HubTransport, type PortLike, type MessageEventLike } from '../Port.js'
 import type { Connection, Endpoint, NodeId } from '../Transport.js'
+import { DATA } from './data.js'
 
 export * from '../Transport.js'
-
-/** The `workerData` key under which `start` hands a thread its name. @internal */
-export const DATA = 'fp-ts-actors/node'
 
 /**
  * Options of `start`.

@@ -15,7 +15,7 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { peer, type PeerOptions, type PeerTransport, type PortLike } from '../Port.js'
-import { DATA } from './Transport.js'
+import { DATA } from './data.js'
 
 /** What `Transport.workers().start` hands the thread. */
 const given = (): { readonly name: string; readonly data: unknown } | undefined => {

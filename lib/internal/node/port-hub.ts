@@ -10,8 +10,6 @@
  *
  * Nodes attached directly (`attach`, the hub thread's own runtimes) get the
  * same ordered ops, applied on a microtask, never re-entrantly from `send`.
- *
- * @internal
  */
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../../Transport.js'
 import { applyOps } from './port-peer.js'

@@ -4,8 +4,6 @@
  * which relays. Everything it hears comes over that one port, in order, so
  * mail from a node always arrives before the hub's word that the node is
  * down.
- *
- * @internal
  */
 import type { Connection, Endpoint, NodeId, Transport } from '../../Transport.js'
 import { Counters, describe, listen, Outbox, type Op, type PortLike, type PortStats } from './port.js'

@@ -6,8 +6,6 @@
  *
  * Uses no Node API: the same code runs over `worker_threads` ports, Web
  * Workers, a Web Worker's global scope and `MessageChannel` ports.
- *
- * @internal
  */
 import type { Envelope, NodeId } from '../../Transport.js'
 
