@@ -73,6 +73,8 @@ export interface Options {
 interface Impl extends Global {
   readonly table: NameTable
   readonly layer: NodeLayer
+  /** `owner` is a process of this node (this incarnation or an earlier one) that is no more. */
+  readonly deadHere: (owner: WirePid) => boolean
 }
 
 const impls = new WeakMap<Global, Impl>()
@@ -145,6 +147,8 @@ export const start = (options: Options = {}): Effect.Effect<GlobalError, Global>
 
 const make = (kernel: Kernel, layer: NodeLayer, table: NameTable): Global => {
   const self = layer.self
+  const deadHere = (owner: WirePid): boolean =>
+    owner.node === self.name && (owner.creation !== self.creation || !kernel.procs.has(owner.id))
   const resolve = (entry: Entry | undefined): PidImpl | undefined =>
     entry === undefined ? undefined : layer.pidIn(entry.owner)
   /** The incarnation each node was last seen up with. */
@@ -155,7 +159,7 @@ const make = (kernel: Kernel, layer: NodeLayer, table: NameTable): Global => {
     const { owner } = entry
     const free = (): void => void table.release(name, entry).catch(() => undefined)
     if (owner.node === self.name) {
-      if (owner.creation !== self.creation || !kernel.procs.has(owner.id)) free()
+      if (deadHere(owner)) free()
       return
     }
     if (layer.isUp(owner.node)) {
@@ -192,6 +196,7 @@ const make = (kernel: Kernel, layer: NodeLayer, table: NameTable): Global => {
     node: self.name,
     table,
     layer,
+    deadHere,
     whereis: (name) => {
       const pid = resolve(table.whereis(name))
       return pid === undefined ? undefined : toPid(pid)
@@ -220,7 +225,15 @@ const claimFor = (impl: Impl, name: string, pid: PidImpl): Effect.Effect<GlobalE
   const owner = impl.layer.pidOut(pid)
   if (owner.node !== impl.layer.self.name)
     return Effect.fail(new GlobalError(`Global.register: ${String(pid)} is not a process of this node`))
-  return fromPromise(() => impl.table.claim(name, owner))
+  return fromPromise(async () => {
+    if (await impl.table.claim(name, owner)) return true
+    // held by a process of this node that has ended (its release still on the way, as when a
+    // supervisor restarts a child at once): free it and try once more
+    const held = impl.table.whereis(name)
+    if (held === undefined || !impl.deadHere(held.owner)) return false
+    await impl.table.release(name, held)
+    return impl.table.claim(name, owner)
+  })
 }
 
 /**

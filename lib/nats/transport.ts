@@ -46,6 +46,8 @@ export interface NatsOptions {
   readonly suspectAfter?: number
   /** How long a probe waits for its answer, in ms. Default 1000. */
   readonly probeTimeoutMs?: number
+  /** How long `connect` waits for a node that exists but is slow to answer, in ms. Default 5000. */
+  readonly connectTimeoutMs?: number
   /**
    * A node whose connection is still there but that has said nothing for this
    * long (a stalled process, a partitioned server) is down. Default 10000.
@@ -103,6 +105,7 @@ export const nats = (options: NatsOptions): Transport => {
     heartbeatMs: positive('heartbeatMs', options.heartbeatMs, 200),
     suspectAfter: positive('suspectAfter', options.suspectAfter, 3),
     probeTimeoutMs: positive('probeTimeoutMs', options.probeTimeoutMs, 1000),
+    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 5000),
     silenceMs: positive('silenceMs', options.silenceMs, 10_000),
     reconnectMs: positive('reconnectMs', options.reconnectMs, 250),
     client: options.client ?? {},
@@ -127,6 +130,7 @@ interface Settings {
   readonly heartbeatMs: number
   readonly suspectAfter: number
   readonly probeTimeoutMs: number
+  readonly connectTimeoutMs: number
   readonly silenceMs: number
   readonly reconnectMs: number
   readonly client: Partial<NodeConnectionOptions>
@@ -315,12 +319,14 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
     )
   }
 
+  /** Every quarter period: a beat every fourth tick, and the others' silences checked. */
+  let ticks = 0
   const tick = (): void => {
     if (!connected) return
     const t = now()
-    const late = t - lastTick > 2 * s.heartbeatMs
+    const late = t - lastTick > s.heartbeatMs
     lastTick = t
-    tell({ _tag: 'beat', from: me() }, subj.all)
+    if (ticks++ % 4 === 0) tell({ _tag: 'beat', from: me() }, subj.all)
     for (const remote of [...remotes.values()]) {
       // our own loop stalled: the others' beats are waiting unread, restart their clocks
       if (late) remote.lastSeen = t
@@ -385,7 +391,7 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
     })
     void watchStatus(conn)
     lastTick = now()
-    timer = setInterval(tick, s.heartbeatMs)
+    timer = setInterval(tick, s.heartbeatMs / 4)
     timer.unref?.()
     tell({ _tag: 'hello', from: me() }, subj.all)
     return conn
@@ -425,8 +431,8 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
         list.push(resolve)
         waiting.set(node, list)
       })
-      // the probe is a hello to that node; its reply says who answers
-      nc.request(subj.probe(node), encodeFrame({ _tag: 'hi', from: me() }), { timeout: s.probeTimeoutMs }).then(
+      // the probe is a hello to that node; its reply says who answers ("no responders" at once: nobody)
+      nc.request(subj.probe(node), encodeFrame({ _tag: 'hi', from: me() }), { timeout: s.connectTimeoutMs }).then(
         (reply) => {
           const frame = decodeFrame(reply.data)
           if (typeof frame !== 'string' && !remotes.has(node)) heard(frame.from)

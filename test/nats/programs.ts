@@ -77,6 +77,24 @@ export const programs = {
       yield* Process.send(to, { started: started._tag === 'Right' })
     })
   ),
+  /** Calls the GenServer globally named `name` and sends the reply to `to`. */
+  caller: Node.program(t.type({ to: Process.pid, name: t.string }), ({ to, name }) =>
+    Effect.flatMap(Effect.either(GenServer.call<unknown>(Global.via(global(), name), 'hello')), (r) =>
+      Process.send(to, { reply: r._tag === 'Right' ? r.right : 'failed' })
+    )
+  ),
+  /** Blocks its node's event loop for `ms` (synchronous work), then tells `to`. */
+  stall: Node.program(t.type({ to: Process.pid, ms: t.number }), ({ to, ms }) =>
+    Effect.flatMap(
+      Effect.sync(() => {
+        const until = performance.now() + ms
+        while (performance.now() < until) {
+          // a long synchronous computation: no timer, no I/O on this node meanwhile
+        }
+      }),
+      () => Process.send(to, 'stalled')
+    )
+  ),
   /** Sends 0..n-1 to `to`, then 'end'. */
   sender: Node.program(t.type({ to: Process.pid, n: t.number }), ({ to, n }) =>
     Effect.gen(function* () {
