@@ -411,7 +411,7 @@ export const stop = (
  * @since 0.2.0
  */
 export const childSpec = (options: Options = {}): Supervisor.ChildSpec => ({
-  id: supervision.idOf(options.name, 'DynamicSupervisor'),
+  id: supervision.idOf(options?.name, 'DynamicSupervisor'),
   start: startLink(options),
   type: 'supervisor'
 })

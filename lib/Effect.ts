@@ -51,7 +51,7 @@ import type { MonadTask2 } from 'fp-ts/lib/MonadTask.js'
 import { bind as bind_ } from 'fp-ts/lib/Chain.js'
 import { bindTo as bindTo_, let as let__ } from 'fp-ts/lib/Functor.js'
 import { apS as apS_ } from 'fp-ts/lib/Apply.js'
-import { checkMs } from './internal/check.js'
+import { checkMs, describe } from './internal/check.js'
 import { dual } from './internal/dual.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
@@ -201,6 +201,12 @@ export const suspend = <E, A>(f: () => Effect<E, A>): Effect<E, A> => fromOp(new
  */
 export const fromIO = <A>(io: IO<A>): Effect<never, A> => sync(io)
 
+/** A clear error naming `where` unless `u` has one of the two tags. */
+const checkTagged = (u: unknown, a: string, b: string, where: string, what: string): void => {
+  const tag = typeof u === 'object' && u !== null ? (u as { _tag?: unknown })._tag : undefined
+  if (tag !== a && tag !== b) throw new TypeError(`${where}: expected ${what}, got ${describe(u)}`)
+}
+
 /**
  * Lifts an `Either`: `left` is the typed failure.
  *
@@ -212,7 +218,10 @@ export const fromIO = <A>(io: IO<A>): Effect<never, A> => sync(io)
  * @category constructors
  * @since 0.1.0
  */
-export const fromEither = <E, A>(e: Either<E, A>): Effect<E, A> => (E.isLeft(e) ? fail(e.left) : succeed(e.right))
+export const fromEither = <E, A>(e: Either<E, A>): Effect<E, A> => {
+  checkTagged(e, 'Left', 'Right', 'Effect.fromEither', 'an Either')
+  return E.isLeft(e) ? fail(e.left) : succeed(e.right)
+}
 
 /**
  * Lifts an `Option`, failing with `onNone()` when it is `none`.
@@ -227,8 +236,10 @@ export const fromEither = <E, A>(e: Either<E, A>): Effect<E, A> => (E.isLeft(e) 
  */
 export const fromOption =
   <E>(onNone: () => E) =>
-  <A>(o: Option<A>): Effect<E, A> =>
-    O.isNone(o) ? fail(onNone()) : succeed(o.value)
+  <A>(o: Option<A>): Effect<E, A> => {
+    checkTagged(o, 'None', 'Some', 'Effect.fromOption', 'an Option')
+    return O.isNone(o) ? fail(onNone()) : succeed(o.value)
+  }
 
 /**
  * A callback-based asynchronous program. `register` gets `resume` (call it

@@ -31,6 +31,7 @@ import * as t from 'io-ts'
 import type { Type } from 'io-ts'
 import { pid, ref, type Pid, type Ref } from './Pid.js'
 import { guard } from './internal/guard.js'
+import { describe, hasMethod } from './internal/check.js'
 import { safeJson, safeString } from './internal/show.js'
 
 // -------------------------------------------------------------------------------------
@@ -327,7 +328,8 @@ export const exiting = (reason: Reason): Exiting => ({ _tag: 'Exiting', reason }
  * @category guards
  * @since 0.1.0
  */
-export const isNormal = (r: Reason<unknown, unknown>): r is Normal => r._tag === 'Normal'
+export const isNormal = (r: Reason<unknown, unknown>): r is Normal =>
+  typeof r === 'object' && r !== null && r._tag === 'Normal'
 
 /**
  * `true` for a typed failure that is Elixir's `exit/1`.
@@ -371,10 +373,24 @@ export const reasonOf = (error: unknown): Reason => (isExiting(error) ? error.re
  * @category destructors
  * @since 0.1.0
  */
-export const match =
-  <B>(cases: { readonly [K in Reason['_tag']]: (r: Extract<Reason, { _tag: K }>) => B }) =>
-  (r: Reason): B =>
-    (cases[r._tag] as (r: Reason) => B)(r)
+export const match = <B>(cases: {
+  readonly [K in Reason['_tag']]: (r: Extract<Reason, { _tag: K }>) => B
+}): ((r: Reason) => B) => {
+  const missing = [...TAGS].filter((tag) => !hasMethod(cases, tag))
+  if (missing.length > 0)
+    throw new TypeError(
+      `Exit.match: expected a function per tag, missing ${missing.join(', ')}; got ${describe(cases)}`
+    )
+  return (r) => (cases[tagOf('Exit.match', r)] as (r: Reason) => B)(r)
+}
+
+/** The `_tag` of what should be a reason; a clear error naming `where` when it is not one. */
+const tagOf = <T extends { readonly _tag: string }>(where: string, r: T): T['_tag'] => {
+  const tag = typeof r === 'object' && r !== null ? (r as { _tag?: unknown })._tag : undefined
+  if (typeof tag !== 'string' || !(TAGS.has(tag) || CAUSE_TAGS.has(tag)))
+    throw new TypeError(`${where}: expected an exit reason, got ${describe(r)}`)
+  return tag
+}
 
 const term = (u: unknown): string => {
   try {
@@ -406,6 +422,7 @@ const term = (u: unknown): string => {
  * @since 0.1.0
  */
 export const format = (r: Reason<unknown, unknown>): string => {
+  tagOf('Exit.format', r)
   switch (r._tag) {
     case 'Normal':
       return 'value' in r ? `:normal (returned ${term(r.value)})` : ':normal'
@@ -441,6 +458,7 @@ export const format = (r: Reason<unknown, unknown>): string => {
  * @since 0.1.0
  */
 export const formatCause = (c: Cause): string => {
+  tagOf('Exit.formatCause', c)
   switch (c._tag) {
     case 'Returned':
       return 'returned'
@@ -462,6 +480,8 @@ export const formatCause = (c: Cause): string => {
 // -------------------------------------------------------------------------------------
 // codecs
 // -------------------------------------------------------------------------------------
+
+const CAUSE_TAGS: ReadonlySet<string> = new Set(['Returned', 'Failed', 'Threw', 'Exited', 'Signal', 'Link', 'Shutdown'])
 
 const TAGS: ReadonlySet<string> = new Set([
   'Normal',

@@ -21,6 +21,7 @@ import * as t from 'io-ts'
 import type { Type } from 'io-ts'
 import type { Eq as Eq_ } from 'fp-ts/lib/Eq.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
+import { safeString } from './internal/show.js'
 
 declare const PidTypeId: unique symbol
 declare const RefTypeId: unique symbol
@@ -164,7 +165,7 @@ export const RefEq: Eq_<Ref> = { equals: (x, y) => x === y }
  * @category instances
  * @since 0.1.0
  */
-export const show = (p: Pid<unknown> | Ref): string => String(p)
+export const show = (p: Pid<unknown> | Ref): string => safeString(p)
 
 // -------------------------------------------------------------------------------------
 // internal

@@ -280,9 +280,10 @@ const behaviour = (table: Table<unknown, unknown>): GenServer.Behaviour<Options,
 
 const tables = new WeakMap<object, Table<unknown, unknown>>()
 
-const tableOf = <K, V>(reg: Registry<K, V>): Table<K, V> => {
-  const t = tables.get(reg)
-  if (t === undefined) throw new TypeError(`expected a Registry made by Registry.startLink, got ${describe(reg)}`)
+const tableOf = <K, V>(reg: Registry<K, V>, where: string): Table<K, V> => {
+  const t = typeof reg === 'object' && reg !== null ? tables.get(reg) : undefined
+  if (t === undefined)
+    throw new TypeError(`${where}: expected a Registry made by Registry.startLink, got ${describe(reg)}`)
   return t as Table<K, V>
 }
 
@@ -354,7 +355,7 @@ export const register = <K, V>(
   key: K,
   value: V
 ): Effect.Effect<Exit.Exiting | AlreadyRegistered, Pid<unknown>> => {
-  tableOf(reg)
+  tableOf(reg, 'Registry.register')
   return Effect.as(
     call<void>(reg as Registry<unknown, unknown>, { _tag: 'Register', key, value }) as Effect.Effect<
       Exit.Exiting | AlreadyRegistered,
@@ -376,7 +377,7 @@ export const register = <K, V>(
  * @since 0.2.0
  */
 export const unregister = <K, V>(reg: Registry<K, V>, key: K): Effect.Effect<Exit.Exiting, void> => {
-  tableOf(reg)
+  tableOf(reg, 'Registry.unregister')
   return call<void>(reg as Registry<unknown, unknown>, { _tag: 'Unregister', key })
 }
 
@@ -397,7 +398,7 @@ export const unregisterMatch = <K, V>(
   key: K,
   pred: (value: V) => boolean
 ): Effect.Effect<Exit.Exiting, void> => {
-  tableOf(reg)
+  tableOf(reg, 'Registry.unregisterMatch')
   return call<void>(reg as Registry<unknown, unknown>, {
     _tag: 'Unregister',
     key,
@@ -422,7 +423,7 @@ export const updateValue = <K, V>(
   key: K,
   f: (value: V) => V
 ): Effect.Effect<Exit.Exiting, Option<readonly [V, V]>> => {
-  tableOf(reg)
+  tableOf(reg, 'Registry.updateValue')
   if (reg.keys !== 'unique') throw new TypeError('Registry.updateValue: only for a registry with unique keys')
   return call<Option<readonly [V, V]>>(reg as Registry<unknown, unknown>, {
     _tag: 'Update',
@@ -450,7 +451,7 @@ export const lookup = <K, V>(
   reg: Registry<K, V>,
   key: K
 ): Effect.Effect<never, ReadonlyArray<readonly [Pid<unknown>, V]>> => {
-  const table = tableOf(reg)
+  const table = tableOf(reg, 'Registry.lookup')
   return Effect.sync(() => table.entries(key).slice())
 }
 
@@ -470,7 +471,7 @@ export const match = <K, V>(
   key: K,
   pred: (value: V) => boolean
 ): Effect.Effect<never, ReadonlyArray<readonly [Pid<unknown>, V]>> => {
-  const table = tableOf(reg)
+  const table = tableOf(reg, 'Registry.match')
   return Effect.sync(() => table.entries(key).filter(([, v]) => pred(v)))
 }
 
@@ -506,7 +507,7 @@ export const select = <K, V>(
   reg: Registry<K, V>,
   pred: (entry: Entry<K, V>) => boolean
 ): Effect.Effect<never, ReadonlyArray<Entry<K, V>>> => {
-  const table = tableOf(reg)
+  const table = tableOf(reg, 'Registry.select')
   if (typeof pred !== 'function') throw new TypeError(`Registry.select: expected a predicate, got ${describe(pred)}`)
   return Effect.sync(() => {
     const out: Array<Entry<K, V>> = []
@@ -548,7 +549,7 @@ export const countSelect = <K, V>(
  * @since 0.2.0
  */
 export const keys = <K, V>(reg: Registry<K, V>, pid: Pid<unknown>): Effect.Effect<never, ReadonlyArray<K>> => {
-  const table = tableOf(reg)
+  const table = tableOf(reg, 'Registry.keys')
   return Effect.sync(() => (table.byPid.get(pid) ?? []).slice())
 }
 
@@ -568,7 +569,7 @@ export const values = <K, V>(
   key: K,
   pid: Pid<unknown>
 ): Effect.Effect<never, ReadonlyArray<V>> => {
-  const table = tableOf(reg)
+  const table = tableOf(reg, 'Registry.values')
   return Effect.sync(() => table.entries(key).flatMap(([p, v]) => (p === pid ? [v] : [])))
 }
 
@@ -584,7 +585,7 @@ export const values = <K, V>(
  * @since 0.2.0
  */
 export const count = <K, V>(reg: Registry<K, V>): Effect.Effect<never, number> => {
-  const table = tableOf(reg)
+  const table = tableOf(reg, 'Registry.count')
   return Effect.sync(() => {
     let n = 0
     for (const list of table.byKey.values()) n += list.length
@@ -626,7 +627,7 @@ export const dispatch = <K, V, E, X>(
  * @since 0.2.0
  */
 export const via = <K, V>(reg: Registry<K, V>, key: NoInfer<K>, value?: V): Via<K> => {
-  tableOf(reg)
+  tableOf(reg, 'Registry.via')
   if (reg.keys !== 'unique') throw new TypeError('Registry.via: only a registry with unique keys names processes')
   if (value === undefined) return { via: reg, key }
   const service: NameService<K> = {
@@ -662,7 +663,7 @@ export const childSpec = <K, V>(
   readonly start: Effect.Effect<Start.StartError, Pid<unknown>>
   readonly type: 'supervisor'
 } => ({
-  id: typeof options.name === 'string' ? options.name : 'Registry',
+  id: typeof options?.name === 'string' ? options.name : 'Registry',
   start: Effect.flatMap(startLink<K, V>(options), (reg) => Effect.as(onStart(reg), reg.pid)),
   type: 'supervisor'
 })

@@ -153,9 +153,9 @@ export interface Runtime {
 const KERNEL = Symbol.for('fp-ts-actors/kernel')
 
 /** @internal */
-export const kernelOf = (rt: Runtime): Kernel => {
-  const k = (rt as unknown as { [KERNEL]?: Kernel })[KERNEL]
-  if (k === undefined) throw new TypeError('expected a Runtime made by Runtime.make')
+export const kernelOf = (rt: Runtime, where = 'kernelOf'): Kernel => {
+  const k = typeof rt === 'object' && rt !== null ? (rt as unknown as { [KERNEL]?: Kernel })[KERNEL] : undefined
+  if (k === undefined) throw new TypeError(`${where}: expected a Runtime made by Runtime.make, got ${describe(rt)}`)
   return k
 }
 

@@ -117,6 +117,8 @@ class LongTimer {
  * @since 0.1.0
  */
 export const fifo = <T>(options: { readonly budget?: number; readonly sliceMs?: number } = {}): Scheduler<T> => {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`Scheduler.fifo: options must be an object, got ${describe(options)}`)
   const budget = options.budget ?? 2000
   if (!Number.isInteger(budget) || budget < 1) {
     throw new TypeError(`Scheduler.fifo: budget must be an integer >= 1, got ${describe(budget)}`)

@@ -656,7 +656,7 @@ export const stop = (
  * @since 0.2.0
  */
 export const childSpec = (children: ReadonlyArray<ChildSpec>, options: Options): ChildSpec => ({
-  id: idOf(options.name, 'Supervisor'),
+  id: idOf(options?.name, 'Supervisor'),
   start: startLink(children, options),
   type: 'supervisor'
 })

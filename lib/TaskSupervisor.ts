@@ -403,7 +403,7 @@ export const asyncStream$ = <T, E, B, Z extends boolean = false>(
  * @since 0.2.0
  */
 export const childSpec = (options: Options = {}): Supervisor.ChildSpec => ({
-  id: idOf(options.name, 'TaskSupervisor'),
+  id: idOf(options?.name, 'TaskSupervisor'),
   start: startLink(options),
   type: 'supervisor'
 })

@@ -22,6 +22,7 @@ import type { Host, SpawnOpts } from './host.js'
 import { isViaName, resolveVia } from './via.js'
 import type { Op } from './op.js'
 import { exitMessage, exitSignal, linkSignal } from './signals.js'
+import { safeString } from './show.js'
 import { toPid, type Pid } from '../Pid.js'
 import { PidImpl, RefImpl, RemotePid, RemoteRef } from './pid.js'
 import type { NodeLayer, RemoteName } from './node/layer.js'
@@ -478,7 +479,7 @@ export class Kernel implements Host<Fiber> {
         const v = codec.decode(message)
         if (v._tag === 'Left') report = PathReporter.report(v)
       } catch (e) {
-        report = [`the mailbox codec threw: ${String(e)}`]
+        report = [`the mailbox codec threw: ${safeString(e)}`]
       }
       if (report !== undefined) {
         this.deadLetter({ to: dest as Pid<unknown> | string, message, reason: 'rejected', report })

@@ -27,6 +27,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Runtime, TestRuntime } from '../index.js'
 import { kernelOf } from '../Runtime.js'
+import { describe } from '../internal/check.js'
 import { asset, newToken, start } from './server.js'
 import { encodeTrace, scriptJson } from './trace.js'
 import type { Observer, ServeOptions, TraceFile } from './types.js'
@@ -53,23 +54,23 @@ const isOptions = (u: unknown): u is ServeOptions => typeof u === 'object' && u 
  * @since 0.1.0
  */
 export const serve = async (rt: Runtime.Runtime, options: ServeOptions = {}): Promise<Observer> => {
-  const kernel = kernelOf(rt)
-  if (!isOptions(options)) throw new TypeError(`Observer.serve: options must be an object, got ${String(options)}`)
+  const kernel = kernelOf(rt, 'Observer.serve')
+  if (!isOptions(options)) throw new TypeError(`Observer.serve: options must be an object, got ${describe(options)}`)
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new TypeError(`Observer.serve: port must be an integer from 0 to 65535, got ${String(port)}`)
+    throw new TypeError(`Observer.serve: port must be an integer from 0 to 65535, got ${describe(port)}`)
   const host = options.host ?? '127.0.0.1'
   if (typeof host !== 'string' || host.length === 0)
-    throw new TypeError(`Observer.serve: host must be a non-empty string, got ${String(host)}`)
+    throw new TypeError(`Observer.serve: host must be a non-empty string, got ${describe(host)}`)
   const interval = options.interval ?? 100
   if (typeof interval !== 'number' || !(interval >= 10))
-    throw new TypeError(`Observer.serve: interval must be a number of ms >= 10, got ${String(interval)}`)
+    throw new TypeError(`Observer.serve: interval must be a number of ms >= 10, got ${describe(interval)}`)
   const token = options.token ?? newToken()
   if (typeof token !== 'string' || token.length < 8)
     throw new TypeError('Observer.serve: token must be a string of at least 8 characters')
   const maxClients = options.maxClients ?? 16
   if (!Number.isInteger(maxClients) || maxClients < 1)
-    throw new TypeError(`Observer.serve: maxClients must be an integer >= 1, got ${String(maxClients)}`)
+    throw new TypeError(`Observer.serve: maxClients must be an integer >= 1, got ${describe(maxClients)}`)
   const allowExit = options.allowExit === true
   const running = await start(rt, kernel, {
     port,

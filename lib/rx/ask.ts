@@ -140,7 +140,7 @@ export const ask = <A, M, R = ReplyOf<M>>(
   options?: AskOptions
 ): OperatorFunction<A, R> => {
   const where = 'Rx.ask'
-  const kernel = kernelOf(rt)
+  const kernel = kernelOf(rt, 'Rx.ask')
   checkDest(where, dest)
   if (typeof request !== 'function') {
     throw new TypeError(`${where}: expected a function (value, replyTo) => message, got ${describe(request)}`)

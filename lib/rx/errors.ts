@@ -39,7 +39,9 @@ export class AskTimeout extends Error {
     readonly timeout: number,
     readonly dest: Dest
   ) {
-    super(`Rx.ask: no reply within ${timeout} ms to the request for ${show(value)} (sent to ${showDest(dest)})`)
+    super(
+      `Rx.ask: no reply within ${safeString(timeout)} ms to the request for ${show(value)} (sent to ${showDest(dest)})`
+    )
     this.name = 'AskTimeout'
   }
 }
@@ -88,7 +90,7 @@ export class NotRegistered extends Error {
     readonly dest: string,
     readonly value: unknown
   ) {
-    super(`${where}: no process is registered as ${JSON.stringify(dest)} (the value ${show(value)} was not sent)`)
+    super(`${safeString(where)}: no process is registered as ${showDest(dest)} (the value ${show(value)} was not sent)`)
     this.name = 'NotRegistered'
   }
 }
@@ -111,7 +113,7 @@ export class Overflow extends Error {
     readonly pid: Pid<unknown>
   ) {
     super(
-      `Rx.subscribe: ${String(pid)} has ${bound} notifications not received yet (bound ${bound}, overflow policy fail)`
+      `Rx.subscribe: ${safeString(pid)} has ${safeString(bound)} notifications not received yet (bound ${safeString(bound)}, overflow policy fail)`
     )
     this.name = 'Overflow'
   }

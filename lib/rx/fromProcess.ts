@@ -76,7 +76,7 @@ export const fromProcess = <A, E = unknown, X = unknown, M = unknown>(
   options?: FromProcessOptions<M>
 ): Observable<A> => {
   const where = 'Rx.fromProcess'
-  const kernel = kernelOf(rt)
+  const kernel = kernelOf(rt, 'Rx.fromProcess')
   if (typeof body !== 'function') {
     throw new TypeError(`${where}: expected a function (emit) => Effect, got ${describe(body)}`)
   }
@@ -143,7 +143,7 @@ export const fromProcess = <A, E = unknown, X = unknown, M = unknown>(
  * @since 0.1.0
  */
 export const sendTo = <M>(rt: Runtime, dest: Dest<M>): (<A extends M>(source: Observable<A>) => Observable<A>) => {
-  const kernel = kernelOf(rt)
+  const kernel = kernelOf(rt, 'Rx.sendTo')
   checkDest('Rx.sendTo', dest)
   return <A extends M>(source: Observable<A>): Observable<A> =>
     new Observable<A>((subscriber) =>

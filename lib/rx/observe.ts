@@ -7,7 +7,7 @@ import { Observable } from '../internal/rx.js'
 import * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
 import type { Event } from '../internal/event.js'
-import { checkPid } from '../internal/check.js'
+import { checkPid, describe } from '../internal/check.js'
 import type { Fiber } from '../internal/fiber.js'
 import type { PidImpl } from '../internal/pid.js'
 import { linkedTo } from '../internal/introspect.js'
@@ -71,7 +71,7 @@ const fiberOf = (pid: PidImpl): Fiber | undefined => pid._fiber as Fiber | undef
  * @since 0.1.0
  */
 export const exits = (rt: Runtime, pid: Pid<unknown>): Observable<Reason> => {
-  const kernel = kernelOf(rt)
+  const kernel = kernelOf(rt, 'Rx.exits')
   const p = checkPid('Rx.exits', pid)
   return new Observable<Reason>((subscriber) =>
     kernel.onExit(p, (reason) => {
@@ -98,7 +98,7 @@ export const exits = (rt: Runtime, pid: Pid<unknown>): Observable<Reason> => {
  * @since 0.1.0
  */
 export const links$ = (rt: Runtime, pid: Pid<unknown>): Observable<LinkEvent> => {
-  const kernel = kernelOf(rt)
+  const kernel = kernelOf(rt, 'Rx.links$')
   const p = checkPid('Rx.links$', pid)
   const me = toPid(p)
   return new Observable<LinkEvent>((subscriber) => {
@@ -170,7 +170,7 @@ const chainOf = (pid: PidImpl): Chain | undefined => {
  * @since 0.1.0
  */
 export const why = (rt: Runtime, pid: Pid<unknown>): Observable<Chain> => {
-  const kernel = kernelOf(rt)
+  const kernel = kernelOf(rt, 'Rx.why')
   const p = checkPid('Rx.why', pid)
   return new Observable<Chain>((subscriber) =>
     kernel.onExit(p, () => {
@@ -229,6 +229,8 @@ export const formatWhy = (
   chain: Chain,
   options?: { readonly name?: (pid: Pid<unknown>) => string | undefined }
 ): string => {
+  if (!Array.isArray(chain))
+    throw new TypeError(`Rx.formatWhy: expected the chain Rx.why gives, got ${describe(chain)}`)
   const who = (p: Pid<unknown>): string => options?.name?.(p) ?? String(p)
   return chain.map((s, i) => (i === 0 ? `${who(s.pid)} ${how(s, who)}` : `which ${how(s, who)}`)).join(', ')
 }

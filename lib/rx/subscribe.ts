@@ -8,7 +8,7 @@ import type { Type } from 'io-ts'
 import { isObservable, type Observable } from '../internal/rx.js'
 import type { Subscription as RxSubscription } from 'rxjs'
 import { fromOp, type Effect } from '../Effect.js'
-import { checkObject, describe } from '../internal/check.js'
+import { checkObject, describe, hasMethod } from '../internal/check.js'
 import type { Fiber } from '../internal/fiber.js'
 import * as op from '../internal/op.js'
 import { Op } from '../internal/op.js'
@@ -260,7 +260,17 @@ export const subscribe = <A>(observable: Observable<A>, options?: SubscribeOptio
 export const NextNotification = <A, O>(
   codec: Type<A, O, unknown>
 ): Type<NextNotification<A>, NextNotification<O>, unknown> =>
-  t.type({ _tag: t.literal('Next'), value: codec, ref: refCodec }, `NextNotification<${codec.name}>`)
+  t.type(
+    checkCodec('Rx.NextNotification', codec) && { _tag: t.literal('Next'), value: codec, ref: refCodec },
+    `NextNotification<${codec.name}>`
+  )
+
+/** `true` for an io-ts codec (with `decode` and `is`); a clear error naming `where` otherwise. */
+const checkCodec = (where: string, codec: unknown): true => {
+  if (!hasMethod(codec, 'decode') || !hasMethod(codec, 'is'))
+    throw new TypeError(`${where}: expected an io-ts codec, got ${describe(codec)}`)
+  return true
+}
 
 /**
  * io-ts codec for the `Complete` notification of `subscribe`.
@@ -307,4 +317,7 @@ export const ErrorNotification: Type<ErrorNotification, ErrorNotification, unkno
 export const Notification = <A, O>(
   codec: Type<A, O, unknown>
 ): Type<Notification<A>, NextNotification<O> | CompleteNotification | ErrorNotification, unknown> =>
-  t.union([NextNotification(codec), CompleteNotification, ErrorNotification], `Notification<${codec.name}>`)
+  t.union(
+    checkCodec('Rx.Notification', codec) && [NextNotification(codec), CompleteNotification, ErrorNotification],
+    `Notification<${codec.name}>`
+  )

@@ -292,6 +292,11 @@ const strategyFor = (name: StrategyName, seed: number, depth = 3, expected = 100
   }
 }
 
+const checkOptions = (where: string, options: unknown): void => {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`)
+}
+
 const checkSeed = (where: string, seed: unknown): number => {
   if (typeof seed !== 'number' || !Number.isInteger(seed))
     throw new TypeError(`${where}: seed must be an integer, got ${describe(seed)}`)
@@ -491,8 +496,10 @@ const MIXED: ReadonlyArray<StrategyName> = ['pos', 'pct', 'random']
  * @category exploring
  * @since 0.1.0
  */
-export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> =>
-  withSetup(clusterSetup('TestRuntime.explore', options.cluster), () => explore_(program, options))
+export const explore = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> => {
+  checkOptions('TestRuntime.explore', options)
+  return withSetup(clusterSetup('TestRuntime.explore', options.cluster), () => explore_(program, options))
+}
 
 const explore_ = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): Option<Explored> => {
   const seed = checkSeed('TestRuntime.explore', options.seed)
@@ -548,8 +555,10 @@ const explore_ = <E, A>(program: Effect<E, A>, options: ExploreOptions<E, A>): O
  * @category exploring
  * @since 0.1.0
  */
-export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>): Verdict =>
-  withSetup(clusterSetup('TestRuntime.verify', options.cluster), () => verify_(program, options))
+export const verify = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>): Verdict => {
+  checkOptions('TestRuntime.verify', options)
+  return withSetup(clusterSetup('TestRuntime.verify', options.cluster), () => verify_(program, options))
+}
 
 const verify_ = <E, A>(program: Effect<E, A>, options: VerifyOptions<E, A>): Verdict => {
   const check = checkCheck('TestRuntime.verify', options.check)
@@ -630,7 +639,11 @@ export const replay = <E, A>(
  * @category destructors
  * @since 0.1.0
  */
-export const format = (trace: ReadonlyArray<Event>): string => trace.map(formatEvent).join('\n')
+export const format = (trace: ReadonlyArray<Event>): string => {
+  if (!Array.isArray(trace))
+    throw new TypeError(`TestRuntime.format: expected a trace (an array of events), got ${describe(trace)}`)
+  return trace.map(formatEvent).join('\n')
+}
 
 const show = (u: unknown): string => {
   try {
@@ -684,6 +697,7 @@ export const testProcess =
     options: Omit<ExploreOptions<E, A>, 'runs' | 'seed'> & { readonly runs?: number; readonly seed?: number }
   ) =>
   (): void => {
+    checkOptions('TestRuntime.testProcess', options)
     const found = explore(program, { ...options, runs: options.runs ?? 200, seed: options.seed ?? 1 })
     if (O.isNone(found)) return
     const x = found.value

@@ -17,6 +17,7 @@
  */
 import type { Scheduler } from '../Scheduler.js'
 import { EXITED, RUNNABLE, WAITING, type Fiber } from '../internal/fiber.js'
+import { describe } from '../internal/check.js'
 
 /** @internal */
 export interface Decision {
@@ -301,7 +302,7 @@ export const encode = (decisions: ReadonlyArray<Decision>): string => {
 /** Parses `encode`'s form; throws a clear error for anything else. @internal */
 export const decode = (schedule: string): Array<Decision> => {
   if (typeof schedule !== 'string' || !schedule.startsWith('v1:')) {
-    throw new TypeError(`TestRuntime: a schedule looks like "v1:0*3,1/2", got ${JSON.stringify(schedule)}`)
+    throw new TypeError(`TestRuntime: a schedule looks like "v1:0*3,1/2", got ${describe(schedule)}`)
   }
   const body = schedule.slice(3)
   const out: Array<Decision> = []
