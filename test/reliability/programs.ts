@@ -179,6 +179,12 @@ const reasonOf = (r: SignalReason): Exit.Reason =>
 const build = (program: Program, ledger: Ledger): Effect.Effect<never, void> => {
   const ignore = <E, A>(e: Effect.Effect<E, A>): Effect.Effect<never, void> => Effect.asUnit(Effect.either(e))
   const name = (i: number): string => `name${i}`
+  /** Sends `m` and records the send once it has run (an exit signal may stop the sender just before it). */
+  const send = (to: Process.Dest<unknown>, m: Msg): Effect.Effect<never, void> =>
+    Effect.map(Effect.either(Process.send(to, m)), (sent) => {
+      ledger.attempted.add(m.id)
+      if (sent._tag === 'Left') ledger.refused.add(m.id)
+    })
 
   const proc = (index: number, script: Script): Effect.Effect<unknown, unknown> =>
     Effect.gen(function* () {
@@ -194,10 +200,7 @@ const build = (program: Program, ledger: Ledger): Effect.Effect<never, void> => 
         switch (step._tag) {
           case 'send':
             for (let i = 0; i < step.count; i++) {
-              const m = message(index)
-              ledger.attempted.add(m.id)
-              const sent = yield* Effect.either(Process.send(dest(step.to), m))
-              if (sent._tag === 'Left') ledger.refused.add(m.id)
+              yield* send(dest(step.to), message(index))
             }
             break
           case 'receive':
@@ -250,9 +253,7 @@ const build = (program: Program, ledger: Ledger): Effect.Effect<never, void> => 
           case 'spawn': {
             const me = yield* Process.self
             if (step.child === 'returns') {
-              const m = message(-1)
-              ledger.attempted.add(m.id)
-              yield* Process.spawn(Process.send(me, m))
+              yield* Process.spawn(send(me, message(-1)))
             } else if (step.child === 'crashes') yield* Process.spawn(Effect.die(new Error('child crash')))
             else yield* Process.spawnLink(Effect.flatMap(Process.sleep(1), () => Effect.die(new Error('linked crash'))))
             break
@@ -281,9 +282,7 @@ const build = (program: Program, ledger: Ledger): Effect.Effect<never, void> => 
     const sendPeer = Effect.suspend(() => {
       const p = peer()
       if (p === undefined) return Effect.unit
-      const id = ledger.nextId++
-      ledger.attempted.add(id)
-      return ignore(Process.send(p, { k: 'm', id, from: -1, seq: 0 }))
+      return send(p, { k: 'm', id: ledger.nextId++, from: -1, seq: 0 })
     })
     switch (script.finalizer) {
       case 'none':
@@ -634,7 +633,7 @@ export const runPrograms = async (
       add(testRuntime, a)
       add(runtime, b)
     }),
-    { numRuns: runs, ...(seed === undefined ? {} : { seed }), endOnFailure: true }
+    { numRuns: runs, ...(seed === undefined ? {} : { seed }), endOnFailure: true, includeErrorInReport: true }
   )
   return { runtime, testRuntime }
 }
