@@ -1,7 +1,10 @@
 /**
  * Fairness by time: event-loop lag and timer lateness while processes hog
- * the scheduler. Two scenarios, each for `SECONDS` (default 3):
+ * the scheduler. Three scenarios, each for `SECONDS` (default 3):
  *
+ * - `idle`: no hog, only the probes: the machine's own lag and timer
+ *   lateness, the baseline the other two are read against (on a shared,
+ *   loaded machine the OS, not the runtime, sets it);
  * - `busy`: one process whose every step is 1 ms of synchronous work;
  * - `flood`: 1,000 processes that never block (each sends itself a message
  *   and receives it, forever); also measured: how long a process spawned in
@@ -11,7 +14,7 @@
  * process sleeping 10 ms in a loop measures how late its timer fires.
  * Prints one JSON line per scenario.
  *
- * Run: `node --import tsx bench/reliability/fairness.ts [busy|flood]`.
+ * Run: `node --import tsx bench/reliability/fairness.ts [idle|busy|flood]`.
  */
 import * as t from 'io-ts'
 import { Effect, Process, Runtime } from '../../lib/index.js'
@@ -74,12 +77,12 @@ const flooder: Effect.Effect<Process.NoProcess, never> = Effect.flatMap(Process.
   return loop
 })
 
-const scenario = async (name: 'busy' | 'flood'): Promise<void> => {
+const scenario = async (name: 'idle' | 'busy' | 'flood'): Promise<void> => {
   const rt = Runtime.make()
   const late: Array<number> = []
   rt.spawn(ticker(late))
   if (name === 'busy') rt.spawn(busy)
-  else for (let i = 0; i < 1000; i++) rt.spawn(flooder)
+  else if (name === 'flood') for (let i = 0; i < 1000; i++) rt.spawn(flooder)
   const probe = lagProbe()
   const firstSlice: Array<number> = []
   const spawnProbe = setInterval(() => {
@@ -109,4 +112,4 @@ const scenario = async (name: 'busy' | 'flood'): Promise<void> => {
 }
 
 const which = process.argv[2]
-for (const name of ['busy', 'flood'] as const) if (which === undefined || which === name) await scenario(name)
+for (const name of ['idle', 'busy', 'flood'] as const) if (which === undefined || which === name) await scenario(name)

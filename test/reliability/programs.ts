@@ -168,7 +168,12 @@ interface Ledger {
   /** Processes that wait forever by design (ended their script with `waits`, or their finalizer never ends). */
   readonly waiting: Set<unknown>
   readonly events: Array<Event>
-  readonly provoked: { finalizerThrows: number; finalizerNeverEnds: number }
+  /**
+   * What the program made its finalizers do, by process: `finalizer` (one
+   * throws) or `finalizer timeout` (one never ends, or sleeps: on a loaded
+   * machine a short sleep can overrun `finalizerTimeout` too).
+   */
+  readonly provoked: Map<unknown, string>
 }
 
 export const isMsg = (u: unknown): u is Msg => Msg.is(u)
@@ -290,15 +295,20 @@ const build = (program: Program, ledger: Ledger): Effect.Effect<never, void> => 
       case 'sends':
         return sendPeer
       case 'sleepsThenSends':
-        return Effect.flatMap(Process.sleep(3), () => sendPeer)
-      case 'throws':
-        return Effect.sync(() => {
-          ledger.provoked.finalizerThrows++
-          throw new Error('finalizer throws')
+        return Effect.flatMap(Process.self, (me) => {
+          ledger.provoked.set(me, 'finalizer timeout')
+          return Effect.flatMap(Process.sleep(3), () => sendPeer)
         })
+      case 'throws':
+        return Effect.flatMap(Process.self, (me) =>
+          Effect.sync(() => {
+            ledger.provoked.set(me, 'finalizer')
+            throw new Error('finalizer throws')
+          })
+        )
       case 'neverEnds':
         return Effect.flatMap(Process.self, (me) => {
-          ledger.provoked.finalizerNeverEnds++
+          ledger.provoked.set(me, 'finalizer timeout')
           ledger.waiting.add(me)
           return Effect.never
         })
@@ -363,7 +373,7 @@ export type Tamper = (events: ReadonlyArray<Event>) => ReadonlyArray<Event>
 
 const check = (
   ledger: Ledger,
-  errors: ReadonlyArray<{ readonly where: string; readonly error: unknown }>,
+  errors: ReadonlyArray<{ readonly where: string; readonly error: unknown; readonly pid: unknown }>,
   snapshots: ReadonlyArray<ReadonlyArray<Runtime.ProcessInfo>>,
   stuckPids: ReadonlyArray<string>,
   leftAfterShutdown: number,
@@ -460,11 +470,9 @@ const check = (
   for (const ref of downs.keys())
     if (!monitors.some((m) => m.ref === ref)) violations.push(`a DOWN for ${String(ref)}, which no one monitored`)
   for (const s of snapshots) violations.push(...symmetric(s))
-  const provoked = ledger.provoked
-  const expected = (where: string): boolean =>
-    (where === 'finalizer' && provoked.finalizerThrows > 0) ||
-    (where === 'finalizer timeout' && provoked.finalizerNeverEnds > 0)
-  const crashes = errors.filter((e) => !expected(e.where))
+  const expected = (e: { readonly where: string; readonly pid: unknown }): boolean =>
+    e.pid !== undefined && ledger.provoked.get(e.pid) === e.where
+  const crashes = errors.filter((e) => !expected(e))
   for (const c of crashes) violations.push(`onError(${c.where}): ${String(c.error)}`)
   for (const p of stuckPids)
     violations.push(`${p} is stuck: alive, and not waiting by design, once the program should be done`)
@@ -497,7 +505,7 @@ const newLedger = (): Ledger => ({
   demonitored: new Map(),
   waiting: new Set(),
   events: [],
-  provoked: { finalizerThrows: 0, finalizerNeverEnds: 0 }
+  provoked: new Map()
 })
 
 const stuckOf = (rt: Runtime.Runtime, ledger: Ledger): Array<string> =>
@@ -510,10 +518,10 @@ const stuckOf = (rt: Runtime.Runtime, ledger: Ledger): Array<string> =>
 export const onTestRuntime = async (program: Program, seed: number, tamper: Tamper = (e) => e): Promise<RunStats> => {
   const ledger = newLedger()
   const rt = TestRuntime.make({ seed })
-  const errors: Array<{ where: string; error: unknown }> = []
+  const errors: Array<{ where: string; error: unknown; pid: unknown }> = []
   rt.events$.subscribe((e) => {
     ledger.events.push(e)
-    if (e._tag === 'Error') errors.push({ where: e.where, error: e.error })
+    if (e._tag === 'Error') errors.push({ where: e.where, error: e.error, pid: e.pid })
   })
   const snapshots: Array<ReadonlyArray<Runtime.ProcessInfo>> = []
   rt.spawn(build(program, ledger))
@@ -536,8 +544,9 @@ export const onTestRuntime = async (program: Program, seed: number, tamper: Tamp
 /** Runs `program` on the production runtime and checks it. */
 export const onRuntime = async (program: Program, tamper: Tamper = (e) => e): Promise<RunStats> => {
   const ledger = newLedger()
-  const errors: Array<{ where: string; error: unknown }> = []
-  const rt = Runtime.make({ finalizerTimeout: 30, onError: (error, where) => errors.push({ where, error }) })
+  const errors: Array<{ where: string; error: unknown; pid: unknown }> = []
+  // finalizerTimeout: long enough for a finalizer's short sleep on a loaded machine, short enough to wait out
+  const rt = Runtime.make({ finalizerTimeout: 200, onError: (error, where, pid) => errors.push({ where, error, pid }) })
   rt.events$.subscribe((e) => ledger.events.push(e))
   const snapshots: Array<ReadonlyArray<Runtime.ProcessInfo>> = []
   rt.spawn(build(program, ledger))
@@ -549,7 +558,7 @@ export const onRuntime = async (program: Program, tamper: Tamper = (e) => e): Pr
     snapshots.push(live)
     if (live.every((p) => ledger.waiting.has(p.pid) && p.status === 'waiting') || Date.now() > deadline) break
   }
-  // a never-ending finalizer of a process that was killed is abandoned after finalizerTimeout
+  // let the last sendAfter timers (under 16 ms) fire
   await new Promise((r) => setTimeout(r, 40))
   snapshots.push(rt.processes())
   const stuck = stuckOf(rt, ledger)
