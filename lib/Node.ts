@@ -165,7 +165,7 @@ export const noconnection: Reason<never, never> = NOCONNECTION as Reason<never, 
  * @since 0.3.0
  */
 export const isNoconnection = (r: Reason<unknown, unknown>): boolean =>
-  r._tag === 'Custom' && r.reason === 'noconnection'
+  typeof r === 'object' && r !== null && r._tag === 'Custom' && r.reason === 'noconnection'
 
 /**
  * The reason a `GenServer.call` exits with when the server's node is lost
