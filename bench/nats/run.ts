@@ -2,6 +2,7 @@
  * NATS benchmarks, all sides in one run on one fresh nats-server:
  *
  * - `raw`: `@nats-io` pub/sub ping-pong between two OS processes (bench/nats/raw.ts);
+ * - `transport`: `Transport.nats` alone, endpoints answering at once (bench/nats/transport.ts);
  * - `ours`: a process on node a pinging an echo process on node b, each node its
  *   own OS process, over `Transport.nats` (bench/nats/ours.ts);
  * - `erlang`: the same between two Erlang nodes over distribution on loopback
@@ -97,6 +98,25 @@ const sides: Record<string, (round: number) => Promise<Row>> = {
       stop()
     }
   },
+  transport: async (round) => {
+    const prefix = `transport${round}`
+    const stop = await startHelper([join(here, 'transport.ts'), 'echo', server.url, prefix])
+    try {
+      return await runJson(process.execPath, [
+        '--import',
+        'tsx',
+        join(here, 'transport.ts'),
+        'ping',
+        server.url,
+        prefix,
+        String(seqN),
+        String(pairs),
+        String(perPair)
+      ])
+    } finally {
+      stop()
+    }
+  },
   ours: async (round) => {
     const prefix = `ours${round}`
     const stop = await startHelper([join(here, 'ours.ts'), 'echo', server.url, prefix])
@@ -159,6 +179,10 @@ if (names.includes('ours') && names.includes('raw'))
 if (names.includes('ours') && names.includes('erlang'))
   console.log(
     `32 pairs: ours / erlang = ${(med('ours', 'parPerSec') / med('erlang', 'parPerSec')).toFixed(2)}x (target >= 1x)`
+  )
+if (names.includes('transport') && names.includes('raw'))
+  console.log(
+    `transport alone: sequential ${(med('transport', 'seqPerSec') / med('raw', 'seqPerSec')).toFixed(2)}x raw, 32 pairs ${(med('transport', 'parPerSec') / med('raw', 'parPerSec')).toFixed(2)}x raw`
   )
 if (names.includes('ours') && names.includes('raw'))
   console.log(`32 pairs: ours / raw = ${(med('ours', 'parPerSec') / med('raw', 'parPerSec')).toFixed(2)}x`)
