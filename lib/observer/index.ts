@@ -47,8 +47,9 @@ const isOptions = (u: unknown): u is ServeOptions => typeof u === 'object' && u 
  * @example
  * import { Runtime } from 'fp-ts-actors'
  * import * as Observer from 'fp-ts-actors/observer'
- * const obs = await Observer.serve(Runtime.make(), { port: 4000, allowExit: true })
- * obs.url // 'http://127.0.0.1:4000/'
+ * const obs = await Observer.serve(Runtime.make(), { port: 0, allowExit: true })
+ * obs.url // 'http://127.0.0.1:43121/' (port 0: a free port)
+ * await obs.close()
  *
  * @category serving
  * @since 0.1.0

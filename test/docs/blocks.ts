@@ -64,6 +64,49 @@ export const markdownBlocks = (relative: string): ReadonlyArray<Block> => {
   return blocks
 }
 
+const filesUnder = (dir: string): ReadonlyArray<string> =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
+    )
+    .sort()
+
+/**
+ * The `@example`s of the TSDoc in the `.ts` files under `dir` (relative to the repo), as docs-ts
+ * takes them: the comment's lines after `@example` up to its next tag or its end, without their
+ * leading ` * `. Each is a module of its own. One that `declare`s what it works on (a pid or a
+ * runtime it cannot make alone) or imports `vitest` (a test) is type-checked only.
+ */
+export const tsdocExamples = (dir: string): ReadonlyArray<Block> => {
+  const blocks: Array<Block> = []
+  for (const file of filesUnder(path.join(root, dir))) {
+    const relative = path.relative(root, file).split(path.sep).join('/')
+    const lines = fs.readFileSync(file, 'utf8').split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      if (!/^\s*\*\s*@example\s*$/.test(lines[i] ?? '')) continue
+      const body: Array<string> = []
+      let j = i + 1
+      for (; j < lines.length; j++) {
+        const line = lines[j] ?? ''
+        if (/^\s*\*\//.test(line) || /^\s*\*\s*@\w/.test(line)) break
+        body.push(line.replace(/^\s*\* ?/, ''))
+      }
+      while (body.length > 0 && (body[body.length - 1] ?? '').trim() === '') body.pop()
+      const code = body.join('\n') + '\nexport {}\n'
+      blocks.push({
+        where: `${relative}:${i + 2}`,
+        file: `${relative.replace(/[/.]/g, '-')}-${i + 2}.ts`,
+        code,
+        run: !/^declare /m.test(code) && !/from 'vitest'/.test(code),
+        prints: undefined
+      })
+      i = j - 1
+    }
+  }
+  return blocks
+}
+
 const examplesDir = path.join(root, 'test', '.blocks')
 
 const compilerOptions = (): ts.CompilerOptions => {
@@ -72,12 +115,13 @@ const compilerOptions = (): ts.CompilerOptions => {
   return {
     ...parsed.options,
     noEmit: true,
-    // a block may declare a name to show it; an unused import is still caught by `withoutImport`
+    // a block may declare a name or a parameter to show it; an unused import is still caught by `withoutImport`
     noUnusedLocals: false,
+    noUnusedParameters: false,
     paths: {
       'fp-ts-actors': [path.join(root, 'lib', 'index.ts')],
-      'fp-ts-actors/observer': [path.join(root, 'lib', 'observer', 'index.ts')],
-      'fp-ts-actors/nats': [path.join(root, 'lib', 'nats', 'index.ts')]
+      // the subpaths: 'fp-ts-actors/observer' is lib/observer/index.ts, and so on
+      'fp-ts-actors/*': [path.join(root, 'lib', '*', 'index.ts')]
     }
   }
 }
@@ -137,15 +181,12 @@ export const withoutImport = (code: string, i: number): string | undefined => {
 export const runBlock = async (block: Block): Promise<string> => {
   fs.mkdirSync(examplesDir, { recursive: true })
   const file = blockPath(block.file)
-  const lib = pathToFileURL(path.join(root, 'lib', 'index.ts')).href
-  const observer = pathToFileURL(path.join(root, 'lib', 'observer', 'index.ts')).href
-  const nats = pathToFileURL(path.join(root, 'lib', 'nats', 'index.ts')).href
+  const lib = (sub: string): string => pathToFileURL(path.join(root, 'lib', sub, 'index.ts')).href
   fs.writeFileSync(
     file,
     block.code
-      .replace(/from 'fp-ts-actors'/g, `from '${lib}'`)
-      .replace(/from 'fp-ts-actors\/observer'/g, `from '${observer}'`)
-      .replace(/from 'fp-ts-actors\/nats'/g, `from '${nats}'`)
+      .replace(/from 'fp-ts-actors'/g, `from '${lib('')}'`)
+      .replace(/from 'fp-ts-actors\/([\w-]+)'/g, (_, sub: string) => `from '${lib(sub)}'`)
   )
   const printed: Array<string> = []
   const log = console.log
