@@ -65,12 +65,14 @@ const program = Effect.gen(function* () {
   const { stats, fetch } = fetcher()
   const outcomes = yield* Task.asyncStream(urls, fetch, { maxConcurrency: 4, timeout: 1_000 })
   const sizes = outcomes.map((o) => (E.isRight(o) ? o.right : -1))
-  console.log(`  fetched ${urls.length} pages, at most ${stats.peak} at once: ${sizes.join(' ')}`)
+  console.log(`  fetched ${urls.length} pages (/page/1 to /page/12), at most ${stats.peak} at once (maxConcurrency 4)`)
+  console.log(`  their sizes in bytes, in the order of the urls: ${sizes.join(' ')}`)
 
   const mixed = ['/a', '/slow', '/bb']
   const killed = yield* Task.asyncStream(mixed, fetch, { maxConcurrency: 3, timeout: 300, onTimeout: 'killTask' })
   const withKill = killed.map(show)
-  mixed.forEach((url, i) => console.log(`  ${url}: ${withKill[i] ?? '?'}`))
+  console.log(`  /a, /slow, /bb with 300 ms each and onTimeout 'killTask' (size in bytes, or the exit):`)
+  mixed.forEach((url, i) => console.log(`    ${url}: ${withKill[i] ?? '?'}`))
 
   const failed = yield* Effect.either(Task.asyncStream(mixed, fetch, { maxConcurrency: 3, timeout: 300 }))
   const withExit = E.isLeft(failed) ? Exit.format(failed.left.reason) : 'no failure'

@@ -152,7 +152,12 @@ export const main = async (): Promise<RxPipelineResult> => {
   const why: Array<string> = []
   const watching = rt.exits$.subscribe(({ pid, reason, cause }) => {
     if (reason._tag === 'Normal' || reason._tag === 'Shutdown') return
-    console.log(`  exit: ${ctx.names.get(pid) ?? String(pid)} ${Exit.format(reason)} (${Exit.formatCause(cause)})`)
+    // the process a signal or link came from, by its name rather than its pid
+    const from = 'from' in cause ? cause.from : undefined
+    const fromName = from === undefined ? undefined : ctx.names.get(from)
+    const how =
+      fromName === undefined ? Exit.formatCause(cause) : Exit.formatCause(cause).replace(String(from), fromName)
+    console.log(`  exit: ${ctx.names.get(pid) ?? String(pid)} ${Exit.format(reason)} (${how})`)
     if (ctx.names.get(pid) === 'worker') Rx.why(rt, pid).subscribe((chain) => why.push(Rx.formatWhy(chain, name)))
   })
 

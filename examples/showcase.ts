@@ -4,6 +4,11 @@
  * 1. key-val-store: state in a recursive receive loop, typed messages, a dead letter
  * 2. ping-pong: two processes exchanging typed messages with their own pids
  * 3. linked-crash: a crash travelling along links, trapped by one process, fatal to another
+ * 4. key-val-store-agent: the same store as an `Agent`
+ * 5. supervision-tree: a tree of supervisors restarting crashed children
+ * 6. parallel-map: `Task.asyncStream`, bounded concurrency, a slow element killed or named
+ * 7. testing-explore: a lost update found by `TestRuntime.explore`, shrunk and replayed
+ * 8. rx-pipeline: `Rx.ask` through a supervised worker pool, a crashed job re-dispatched
  *
  * Each example is also a program of its own: `npx tsx examples/<name>.ts`.
  */
@@ -17,9 +22,11 @@ import { main as testingExplore, type TestingExploreResult } from './testing-exp
 import { main as rxPipeline, type RxPipelineResult } from './rx-pipeline.js'
 import { runIfMain } from './run.js'
 
+/** A section's title, within the 74-column rule. */
 const heading = (title: string): void => {
+  if (title.length > 70) throw new Error(`heading longer than its rule: ${title}`)
   console.log('')
-  console.log(`== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`)
+  console.log(`== ${title} ${'='.repeat(70 - title.length)}`)
 }
 
 /** The results, in order. */
@@ -56,7 +63,7 @@ export const main = async (): Promise<ShowcaseResult> => {
   heading('7. TestRuntime.explore: a lost update found, shrunk and replayed')
   const te = testingExplore()
 
-  heading('8. RxJS pipeline: Rx.ask through a supervised worker pool, a crashed job re-dispatched')
+  heading('8. RxJS pipeline: Rx.ask through a supervised pool, a crash redone')
   const rx = await rxPipeline()
 
   console.log('')

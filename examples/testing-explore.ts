@@ -119,6 +119,20 @@ export interface TestingExploreResult {
   readonly fixPasses: boolean
 }
 
+/**
+ * Names for the pids of a trace of `twoIncrements`, by the order they were spawned: the main
+ * process, the counter, client-1 (reads at once) and client-2 (pings the counter first).
+ */
+const processNames = (trace: string): ReadonlyMap<string, string> => {
+  const spawned = [...trace.matchAll(/^Spawn (#PID<[\d.]+>)/gm)].map((m) => m[1] ?? '')
+  const names = ['main', 'counter', 'client-1', 'client-2']
+  return new Map(spawned.map((pid, i) => [pid, names[i] ?? pid]))
+}
+
+/** A trace line with its pids replaced by their names. */
+const named = (line: string, names: ReadonlyMap<string, string>): string =>
+  line.replace(/#PID<[\d.]+>/g, (pid) => names.get(pid) ?? pid)
+
 export const main = (runs = 1000, seed = 1): TestingExploreResult => {
   const plain = TestRuntime.make({ seed, strategy: 'fifo' }).runSync(buggy)
   const productionOrder = Exit.format(plain)
@@ -135,7 +149,9 @@ export const main = (runs = 1000, seed = 1): TestingExploreResult => {
   const replayed = TestRuntime.format(TestRuntime.replay(buggy, found.schedule))
   const replayMatches = replayed === TestRuntime.format(found.trace)
   console.log(`== replay(buggy, '${found.schedule}'): ${replayMatches ? 'the same trace' : 'a different trace!'}`)
-  for (const line of replayed.split('\n')) console.log(`  ${line}`)
+  const names = processNames(replayed)
+  console.log(`  the processes: ${[...names].map(([pid, name]) => `${name} = ${pid}`).join(', ')}`)
+  for (const line of replayed.split('\n')) console.log(`  ${named(line, names)}`)
 
   const fixRuns = Math.min(runs, 300)
   const fixPasses = O.isNone(TestRuntime.explore(fixed, { runs: fixRuns, seed, check: countsTwo }))
