@@ -44,8 +44,11 @@ export const monitorsOf = (f: Fiber): ReadonlyArray<PidImpl | string> =>
   f.rel?.monitors === undefined ? [] : [...f.rel.monitors.values()].map(([, target]) => target)
 
 /** The processes that monitor `f`. @internal */
-export const watchersOf = (f: Fiber): ReadonlyArray<PidImpl> =>
-  f.rel?.watchers === undefined ? [] : [...f.rel.watchers.values()].map(([w]) => w.pid)
+export const watchersOf = (f: Fiber): ReadonlyArray<PidImpl> => {
+  const out: Array<PidImpl> = []
+  f.rel?.eachWatcher((_, w) => out.push(w.pid))
+  return out
+}
 
 /** At most `n` of the waiting messages, oldest first, without copying the mailbox. @internal */
 export const peekMailbox = (f: Fiber, n: number): ReadonlyArray<unknown> => {

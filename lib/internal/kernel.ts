@@ -289,7 +289,7 @@ export class Kernel implements Host<Fiber> {
   }
 
   exited(f: Fiber, reason: Reason, cause: Cause): void {
-    const deadline = this.dying.get(f)
+    const deadline = this.dying.size === 0 ? undefined : this.dying.get(f)
     if (deadline !== undefined) {
       this.clock.clearTimer(deadline)
       this.dying.delete(f)
@@ -306,18 +306,20 @@ export class Kernel implements Host<Fiber> {
     const r = f.rel
     if (r !== undefined) {
       f.rel = undefined
-      // link signals first, then DOWN messages (as observed on Elixir)
-      for (const l of r.links ?? []) {
-        l.rel?.links?.delete(f)
-        linkSignal(l, pid, reason)
-      }
-      for (const [ref, [watcher, target]] of r.watchers ?? []) {
-        watcher.rel?.monitors?.delete(ref)
-        this.down(watcher, ref as RefImpl, target, reason)
-      }
-      for (const [ref, [target]] of r.monitors ?? []) target?.rel?.watchers?.delete(ref)
-      for (const ref of r.aliases?.keys() ?? []) this.aliases.delete(ref as RefImpl)
-      for (const ref of r.timers ?? []) this.dropTimer(ref as RefImpl)
+      // link signals first, then DOWN messages (as observed on Elixir); a table never made is skipped
+      if (r.links !== undefined)
+        for (const l of r.links) {
+          l.rel?.links?.delete(f)
+          linkSignal(l, pid, reason)
+        }
+      if (r.watch !== undefined || r.watchers !== undefined)
+        r.eachWatcher((ref, watcher, target) => {
+          watcher.rel?.monitors?.delete(ref)
+          this.down(watcher, ref as RefImpl, target, reason)
+        })
+      if (r.monitors !== undefined) for (const [ref, [target]] of r.monitors) target?.rel?.dropWatcher(ref)
+      if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
+      if (r.timers !== undefined) for (const ref of r.timers) this.dropTimer(ref as RefImpl)
     }
     if (this.node !== undefined) this.node.exited(f, reason)
     if (this.exits.observed) {
@@ -327,7 +329,7 @@ export class Kernel implements Host<Fiber> {
         this.observerThrew(e)
       }
     }
-    const ws = this.watchers.get(f)
+    const ws = this.watchers.size === 0 ? undefined : this.watchers.get(f)
     if (ws !== undefined) {
       this.watchers.delete(f)
       for (const w of ws) {
@@ -446,6 +448,14 @@ export class Kernel implements Host<Fiber> {
   // -------------------------------------------------------------------------------------
 
   send(from: Fiber | undefined, dest: unknown, message: unknown): NoProcess | undefined {
+    // the common case first, in one test: a live local pid, no observer, no mailbox codec
+    if (dest instanceof PidImpl && !this.tracing) {
+      const f = dest._fiber as Fiber | undefined
+      if (f !== undefined && f.host === this && f.status !== EXITED && f.codec === undefined) {
+        f.deliver(message)
+        return undefined
+      }
+    }
     let target: Fiber | undefined
     if (dest instanceof RefImpl) return this.sendAlias(from, dest, message)
     if (isViaName(dest)) {
@@ -683,9 +693,7 @@ export class Kernel implements Host<Fiber> {
     const rf = rel(from)
     rf.monitors ??= new Map()
     rf.monitors.set(ref, [t, target])
-    const rt = rel(t)
-    rt.watchers ??= new Map()
-    rt.watchers.set(ref, [from, target])
+    rel(t).addWatcher(ref, [from, target])
     return ref
   }
 
@@ -701,7 +709,7 @@ export class Kernel implements Host<Fiber> {
     const entry = from.rel?.monitors?.get(ref)
     if (entry === undefined) return this.node !== undefined && this.node.demonitor(from, ref)
     from.rel?.monitors?.delete(ref)
-    entry[0]?.rel?.watchers?.delete(ref)
+    entry[0]?.rel?.dropWatcher(ref)
     return true
   }
 
