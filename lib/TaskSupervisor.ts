@@ -297,6 +297,17 @@ const streamWith = <T, E, B, Z extends boolean>(
   ) as Effect.Effect<never, Task.Stream<Task.StreamOutcome<T, B, Z>>>
 }
 
+/** `asyncStream` and `asyncStreamNolink`: the stream of `where`, linked or not, collected. */
+const collected =
+  (where: string, link: boolean) =>
+  <T, E, B, Z extends boolean = false>(
+    sup: GenServer.Server,
+    items: Iterable<T>,
+    f: (item: T) => Effect.Effect<E, B>,
+    options: Task.StreamOptions<Z> & TaskOptions = {}
+  ): Effect.Effect<Exit.Exiting, ReadonlyArray<Task.StreamOutcome<T, B, Z>>> =>
+    Effect.flatMap(streamWith(where, link, sup, items, f, options), collect)
+
 /**
  * `Task.asyncStream` with each task a child of `sup`, linked to the caller
  * (Elixir's `Task.Supervisor.async_stream/4`), collected.
@@ -308,13 +319,7 @@ const streamWith = <T, E, B, Z extends boolean>(
  * @category streams
  * @since 0.2.0
  */
-export const asyncStream = <T, E, B, Z extends boolean = false>(
-  sup: GenServer.Server,
-  items: Iterable<T>,
-  f: (item: T) => Effect.Effect<E, B>,
-  options: Task.StreamOptions<Z> & TaskOptions = {}
-): Effect.Effect<Exit.Exiting, ReadonlyArray<Task.StreamOutcome<T, B, Z>>> =>
-  Effect.flatMap(streamWith('TaskSupervisor.asyncStream', true, sup, items, f, options), collect)
+export const asyncStream = collected('TaskSupervisor.asyncStream', true)
 
 /**
  * Like `asyncStream`, the tasks not linked to the caller: a crashed element
@@ -329,13 +334,7 @@ export const asyncStream = <T, E, B, Z extends boolean = false>(
  * @category streams
  * @since 0.2.0
  */
-export const asyncStreamNolink = <T, E, B, Z extends boolean = false>(
-  sup: GenServer.Server,
-  items: Iterable<T>,
-  f: (item: T) => Effect.Effect<E, B>,
-  options: Task.StreamOptions<Z> & TaskOptions = {}
-): Effect.Effect<Exit.Exiting, ReadonlyArray<Task.StreamOutcome<T, B, Z>>> =>
-  Effect.flatMap(streamWith('TaskSupervisor.asyncStreamNolink', false, sup, items, f, options), collect)
+export const asyncStreamNolink = collected('TaskSupervisor.asyncStreamNolink', false)
 
 /**
  * The lazy forms: a `Task.Stream` pulled with `next` (see `Task.stream`).
