@@ -55,7 +55,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import type { Option } from 'fp-ts/lib/Option.js'
 import * as Effect from './Effect.js'
 import * as Exit from './Exit.js'
-import type { Pid, Ref } from './Pid.js'
+import type { NodeName, Pid, Ref } from './Pid.js'
 import * as Process from './Process.js'
 import * as Start from './Start.js'
 import { describe, checkServer, checkMs, checkStartOptions } from './internal/check.js'
@@ -63,6 +63,7 @@ import { guard } from './internal/guard.js'
 import { exitCall, sendQuietly } from './internal/otp.js'
 import { isViaName, resolveVia } from './internal/via.js'
 import type { Via } from './Via.js'
+import * as Node from './Node.js'
 
 declare const FromTypeId: unique symbol
 declare const ProtocolTypeId: unique symbol
@@ -74,13 +75,14 @@ declare const ReplyTypeId: unique symbol
 
 /**
  * A server: its pid, the name it is registered under, or a `{ via, key }` name.
+ * A `{ name, node }` names a server registered on another node.
  * Calls through a `Server` are not checked against the server's protocol (the
  * reply type is given by the caller); through a typed `GenServer` handle they are.
  *
  * @category model
  * @since 0.1.0
  */
-export type Server = Pid<unknown> | string | Via
+export type Server = Pid<unknown> | string | Via | NodeName
 
 /**
  * The protocol of a server as its handle carries it (phantom: no such field
@@ -359,7 +361,15 @@ const resolve = (server: Server): Effect.Effect<never, Option<Pid<unknown>>> =>
     ? Process.whereis(server)
     : isViaName(server)
       ? Effect.sync(() => O.fromNullable(resolveVia(server) as Pid<unknown> | undefined))
-      : Effect.succeed(O.some(server))
+      : // a pid, or a `{ name, node }`: monitor and send take it as it is
+        Effect.succeed(O.some(server as Pid<unknown>))
+
+/** Why a call ends when its server goes DOWN: a lost node is `{ nodedown: node }` (as Erlang's gen:call). */
+const callDown = (server: Server, down: Exit.Down): Exit.Reason => {
+  if (!Node.isNoconnection(down.reason)) return down.reason
+  const node = typeof down.pid === 'string' ? (server as { readonly node?: string }).node : Node.of(down.pid)
+  return node === undefined ? down.reason : Node.nodedown(node)
+}
 
 const RESULT_TAGS: ReadonlySet<unknown> = new Set(['Reply', 'NoReply', 'Stop'])
 
@@ -657,7 +667,7 @@ export function call<Req, Rep, const Q extends Req>(
   timeout?: number
 ): Effect.Effect<Exit.Exiting, ReplyOf<Req, Rep, Q>>
 export function call<R = Unspecified>(
-  server: [R] extends [Unspecified] ? Untyped | string | Via : Server,
+  server: [R] extends [Unspecified] ? Untyped | string | Via | NodeName : Server,
   request: unknown,
   timeout?: number
 ): Effect.Effect<Exit.Exiting, [R] extends [Unspecified] ? unknown : R>
@@ -684,7 +694,7 @@ export function call<R>(server: Server, request: unknown, timeout: number = 5000
         )
       ),
       Process.on(Exit.downOf(mref), (m) =>
-        Effect.flatMap(Process.unalias(alias), () => exitCall(m.reason, 'GenServer.call', args))
+        Effect.flatMap(Process.unalias(alias), () => exitCall(callDown(server, m), 'GenServer.call', args))
       ),
       Process.after(timeout, () =>
         Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
@@ -715,7 +725,7 @@ export function call<R>(server: Server, request: unknown, timeout: number = 5000
  * @since 0.1.0
  */
 export function cast<Cast>(server: GenServer<never, unknown, Cast>, request: NoInfer<Cast>): Effect.Effect<never, void>
-export function cast(server: Untyped | string | Via, request: unknown): Effect.Effect<never, void>
+export function cast(server: Untyped | string | Via | NodeName, request: unknown): Effect.Effect<never, void>
 export function cast(server: Server, request: unknown): Effect.Effect<never, void> {
   checkServer('GenServer.cast', server)
   return sendQuietly(server, { _tag: 'GenServer.Cast', request })

@@ -23,7 +23,12 @@ export const checkMs = (where: string, ms: unknown): void => {
 
 /** A server: a pid or a registered name. */
 export const checkServer = (where: string, server: unknown): void => {
-  if (!(typeof server === 'string' && server.length > 0) && !(server instanceof PidImpl) && !isViaName(server)) {
+  if (
+    !(typeof server === 'string' && server.length > 0) &&
+    !(server instanceof PidImpl) &&
+    !isViaName(server) &&
+    !isNodeName(server)
+  ) {
     throw new TypeError(
       `${where}: expected a server pid, a registered name or a { via, key } name, got ${describe(server)}`
     )

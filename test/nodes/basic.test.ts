@@ -1,6 +1,6 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { Effect, Exit, Node, Pid, Process, Runtime, TestRuntime, Transport } from '../../lib/index.js'
+import { Effect, Exit, GenServer, Node, Pid, Process, Runtime, TestRuntime, Transport } from '../../lib/index.js'
 
 /** Two nodes on one seeded scheduler and virtual clock: `a` runs the test program, `b` has `programs`. */
 const pair = (programs: Node.Config['programs'] = {}, seed = 1) => {
@@ -220,6 +220,49 @@ describe('nodes over Transport.memory', () => {
     expect(bad2).toMatch(/cannot send a cycle .* at message\.body\.self/)
     expect(bad3).toMatch(/cannot send an instance of Map at message\.body/)
     expect(ok).toEqual({ $: 'pid', n: 'x', weird: [undefined, NaN, -0] })
+  })
+
+  it('GenServer.call to a server on another node: replies cross back; a lost node exits the call with nodedown', () => {
+    const kv = Node.program(t.unknown, () =>
+      Effect.flatMap(
+        GenServer.start(
+          {
+            init: (n: number) => Effect.succeed(GenServer.ok(n)),
+            handleCall: (req: 'get' | 'hang', _from, n: number) =>
+              Effect.succeed(req === 'get' ? GenServer.replyWith(n, n) : GenServer.noReply(n))
+          },
+          41,
+          { name: 'kv' }
+        ),
+        () => waitFor(Stop)
+      )
+    )
+    const { net, a } = pair({ kv })
+    const r = a.runSync(
+      Effect.gen(function* () {
+        yield* Node.spawn('b', 'kv', null)
+        yield* Process.sleep(1)
+        const got = yield* GenServer.call<number>(Node.name('kv', 'b'), 'get')
+        const [, ref] = yield* Process.spawnMonitor(GenServer.call(Node.name('kv', 'b'), 'hang'))
+        yield* Process.sleep(10)
+        yield* Effect.sync(() => net.kill('b'))
+        const down = yield* Process.receive(Exit.downOf(ref))
+        const unreachable = yield* Effect.either(GenServer.call(Node.name('kv', 'zz'), 'get'))
+        return [
+          got,
+          Exit.format(down.reason),
+          unreachable._tag === 'Left' ? Exit.format(unreachable.left.reason) : 'ok'
+        ]
+      })
+    )
+    expect(r).toEqual({
+      _tag: 'Normal',
+      value: [
+        41,
+        '{{"nodedown":"b"}, {GenServer.call, [{"name":"kv","node":"b"}, :hang, 5000]}}',
+        '{{"nodedown":"zz"}, {GenServer.call, [{"name":"kv","node":"zz"}, :get, 5000]}}'
+      ]
+    })
   })
 
   it('works on the production runtime too', async () => {
