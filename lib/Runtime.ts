@@ -215,7 +215,10 @@ export const fromKernel = (kernel: Kernel): Runtime => {
     processes: () => [...kernel.procs.values()].map(info),
     shutdown: () => {
       const node = kernel.node
-      return node === undefined ? kernel.shutdown() : kernel.shutdown().then(() => node.close())
+      if (node === undefined) return kernel.shutdown()
+      // the node leaves first: a clean stop is `noconnection` to the other nodes' watchers, as a crash
+      const closing = node.close()
+      return kernel.shutdown().then(() => closing)
     }
   }
   return rt

@@ -202,14 +202,14 @@ export class Driver {
    * promise resolves without anyone calling `advance`.
    */
   shutdown(kernel: PointKernel = this.kernel): Promise<void> {
+    // a node leaves its network first: the other nodes see `noconnection`, not its processes' `shutdown`
+    const closing = kernel.node?.close()
     const done = kernel.shutdown()
     for (let i = 0; i < 10_000 && kernel.procs.size > 0; i++) {
       this.runUntilIdle()
       if (!this.clock.fireNext()) break
     }
-    // a node leaves its network once its processes are gone
-    const node = kernel.node
-    return node === undefined ? done : done.then(() => node.close())
+    return closing === undefined ? done : done.then(() => closing)
   }
 }
 

@@ -265,6 +265,111 @@ describe('nodes over Transport.memory', () => {
     })
   })
 
+  it('Node.connect, Node.list and node monitors: they stack, and an unreachable node gives nodedown at once', () => {
+    const { a } = pair({ parked })
+    const r = a.runSync(
+      Effect.gen(function* () {
+        const before = yield* Node.list
+        const up = yield* Node.connect('b')
+        const nowhere = yield* Node.connect('zz')
+        const after = yield* Node.list
+        yield* Node.monitor('zz')
+        const first = yield* Process.receive(Node.NodeDown)
+        yield* Node.monitor('b')
+        yield* Node.monitor('b')
+        const dropped = yield* Node.demonitor('b')
+        yield* Node.monitor('b')
+        yield* Node.disconnect('b')
+        const downs = [yield* Process.receive(Node.NodeDown), yield* Process.receive(Node.NodeDown)]
+        const more = yield* Process.receive(
+          Process.on(Node.NodeDown, () => Effect.succeed('a third')),
+          Process.after(100, () => Effect.succeed('no more'))
+        )
+        return [before, up, nowhere, after, first, dropped, downs, more, yield* Node.self]
+      })
+    )
+    expect(r).toEqual({
+      _tag: 'Normal',
+      value: [
+        [],
+        true,
+        false,
+        ['b'],
+        { _tag: 'nodedown', node: 'zz' },
+        true,
+        [
+          { _tag: 'nodedown', node: 'b' },
+          { _tag: 'nodedown', node: 'b' }
+        ],
+        'no more',
+        'a'
+      ]
+    })
+  })
+
+  it('a restarted node has a new incarnation: pids of the old one are other pids, and stay dead', () => {
+    const { net, a } = pair({ parked })
+    const letters: Array<unknown> = []
+    a.deadLetters$.subscribe((d) => letters.push(d.message))
+    const r = a.runSync(
+      Effect.gen(function* () {
+        const old = yield* Node.spawn('b', 'parked', null)
+        yield* Effect.sync(() => net.kill('b'))
+        yield* Process.sleep(1)
+        yield* Effect.sync(() => a.peer({ name: 'b', transport: net, programs: { parked } }))
+        const fresh = yield* Node.spawn('b', 'parked', null)
+        const ref = yield* Process.monitor(old)
+        const down = yield* Process.receive(Exit.downOf(ref))
+        return [String(old), String(fresh), old === fresh, Exit.format(down.reason), yield* Process.isAlive(fresh)]
+      })
+    )
+    expect(r).toEqual({
+      _tag: 'Normal',
+      value: ['#PID<b.1000001.1>', '#PID<b.2000001.2>', false, ':noproc', true]
+    })
+  })
+
+  it('Process.register of a remote pid fails with BadArg naming the node; isAlive of a remote pid follows its node', () => {
+    const { net, a } = pair({ parked })
+    const r = a.runSync(
+      Effect.gen(function* () {
+        const pid = yield* Node.spawn('b', 'parked', null)
+        const bad = yield* Effect.either(Process.register('x', pid))
+        const alive = yield* Process.isAlive(pid)
+        yield* Effect.sync(() => net.kill('b'))
+        yield* Process.sleep(1)
+        return [bad._tag === 'Left' ? bad.left.message : 'ok', alive, yield* Process.isAlive(pid)]
+      })
+    )
+    expect(r).toEqual({
+      _tag: 'Normal',
+      value: [
+        "Process.register: #PID<b.1000001.1> is a process of node b: a name is registered on the process's own node",
+        true,
+        false
+      ]
+    })
+  })
+
+  it("a clean stop of a node is noconnection to the watchers on other nodes, as a crash (not its processes' shutdown)", async () => {
+    const net = Transport.memory()
+    const b = Runtime.make({ node: { name: 'b', transport: net, programs: { parked } } })
+    const a = Runtime.make({ node: { name: 'a', transport: net } })
+    const r = await a.run(
+      Effect.gen(function* () {
+        yield* Process.trapExit(true)
+        const pid = yield* Node.spawnLink('b', 'parked', null)
+        const ref = yield* Process.monitor(pid)
+        yield* Effect.sync(() => void b.shutdown())
+        const down = yield* Process.receive(Exit.downOf(ref))
+        const exit = yield* Process.receive(Exit.exitFrom(pid))
+        return [Exit.format(down.reason), Exit.format(exit.reason)]
+      })
+    )
+    expect(r).toEqual({ _tag: 'Normal', value: [':noconnection', ':noconnection'] })
+    await a.shutdown()
+  })
+
   it('works on the production runtime too', async () => {
     const net = Transport.memory()
     const b = Runtime.make({ node: { name: 'b', transport: net, programs: { echo } } })

@@ -357,15 +357,21 @@ export class NodeLayer implements Identities {
     }
   }
 
-  /** Leaves the network: the other nodes see this one down. */
-  async close(): Promise<void> {
-    if (this.closed) return
+  /**
+   * Leaves the network: the other nodes see this one down (their watchers
+   * get `noconnection`, as for a crash: a clean stop looks the same), and
+   * this one sees them down. Done before the runtime's processes are shut
+   * down, so their exits do not cross as `shutdown`.
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve()
     this.closed = true
     this.flush()
-    await this.conn.close()
+    const closing = this.conn.close()
     this.handle(() => {
       for (const node of [...this.peers.keys()]) this.lost(node, 'this node left')
     })
+    return closing
   }
 
   /** Cuts the connection to `node` now (Erlang's `disconnect_node`): both sides see it down. */
