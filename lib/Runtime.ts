@@ -145,7 +145,8 @@ export interface Runtime {
    * Exits every process with `shutdown` (untrappable here) and resolves once
    * all have run their finalizers. The runtime stays closed: a process spawned
    * afterwards (by a finalizer, say) exits at once with `shutdown`, so no
-   * process outlives it.
+   * process outlives it. A node leaves its network first, so the other nodes
+   * see its processes go `noconnection`, as for a lost node.
    */
   shutdown(): Promise<void>
 }

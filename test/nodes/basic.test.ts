@@ -389,4 +389,20 @@ describe('nodes over Transport.memory', () => {
     expect(ups).toEqual(['nodeup b', 'nodedown b'])
     await a.shutdown()
   })
+
+  it('a clean shutdown of a node gives its remote watchers noconnection, not shutdown', async () => {
+    const net = Transport.memory()
+    const b = Runtime.make({ node: { name: 'b', transport: net, programs: { parked } } })
+    const a = Runtime.make({ node: { name: 'a', transport: net } })
+    const r = a.run(
+      Effect.gen(function* () {
+        const pid = yield* Node.spawn('b', 'parked', null)
+        const ref = yield* Process.monitor(pid)
+        yield* Effect.fromTask(() => b.shutdown())
+        return Exit.format((yield* Process.receive(Exit.downOf(ref))).reason)
+      })
+    )
+    expect(await r).toEqual({ _tag: 'Normal', value: ':noconnection' })
+    await a.shutdown()
+  })
 })
