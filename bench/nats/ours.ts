@@ -8,10 +8,15 @@
  *
  * `ping` prints one JSON line like bench/nats/raw.ts.
  */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import * as t from 'io-ts'
 
 // the built package (dist/, what users run; bench/nats/run.ts builds it first), typed by the sources
-const built = new URL('../../dist/', import.meta.url).href
+// (NATS_BENCH_DIST: another build's dist/ directory, to compare two builds in one run)
+const dist = process.env['NATS_BENCH_DIST']
+const built =
+  dist === undefined ? new URL('../../dist/', import.meta.url).href : pathToFileURL(resolve(dist)).href + '/'
 const { Effect, Node, Process, Runtime } = (await import(`${built}index.js`)) as typeof import('../../lib/index.js')
 const { nats } = (await import(`${built}nats/index.js`)) as typeof import('../../lib/nats/index.js')
 

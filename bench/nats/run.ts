@@ -137,6 +137,17 @@ const sides: Record<string, (round: number) => Promise<Row>> = {
     }
   }
 }
+// NATS_BENCH_BASE=<dir>: a side `base`, ours on another build's dist/ (before/after in one run)
+const base = process.env['NATS_BENCH_BASE']
+if (base !== undefined)
+  sides['base'] = async (round) => {
+    process.env['NATS_BENCH_DIST'] = base
+    try {
+      return await sides['ours']!(round + 1000)
+    } finally {
+      delete process.env['NATS_BENCH_DIST']
+    }
+  }
 if (hasElixir)
   sides['erlang'] = () =>
     runJson('elixir', ['--sname', `bench_a_${process.pid}`, 'erlang.exs', String(seqN), String(pairs), String(perPair)])
