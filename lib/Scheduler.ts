@@ -9,9 +9,10 @@
  * ```
  *
  * The production runtime uses `hostClock` (monotonic `performance.now()` and
- * Node timers) and `fifo()` (a ring buffer drained on `setImmediate`, so I/O
- * and timers run between batches). The test runtime plugs in a virtual clock
- * and a seeded scheduler on the same run loop.
+ * the host's timers) and `fifo()` (a ring buffer drained on the host's
+ * macrotask, so I/O, timers and DOM events run between batches). The test
+ * runtime plugs in a virtual clock and a seeded scheduler on the same run loop.
+ * Nothing here needs Node: the same code runs in browsers and Web Workers.
  *
  * @example
  * import { Runtime, Scheduler } from 'fp-ts-actors'
@@ -20,6 +21,8 @@
  * @since 0.1.0
  */
 import { describe } from './internal/check.js'
+
+import { hostMacrotask } from './internal/macrotask.js'
 
 /**
  * Time and timers.
@@ -60,8 +63,9 @@ export interface Scheduler<T> {
 }
 
 /**
- * The host's clock: `performance.now()` and Node timers. Timers keep Node
- * alive only while some process waits on them.
+ * The host's clock: `performance.now()` and `setTimeout` (Node, browsers, Web
+ * Workers alike). On Node, timers keep the process alive only while some
+ * process waits on them.
  *
  * @example
  * import { Scheduler } from 'fp-ts-actors'
@@ -80,10 +84,10 @@ export const hostClock: Clock = {
   }
 }
 
-/** Node's longest timeout (about 24.8 days); a longer one would fire at once. */
+/** The longest timeout of Node and browsers (about 24.8 days); a longer one would fire at once. */
 const MAX_TIMEOUT = 2_147_483_647
 
-/** A timer longer than Node allows: chained host timers, each re-checking the deadline. */
+/** A timer longer than hosts allow: chained host timers, each re-checking the deadline. */
 class LongTimer {
   private handle: ReturnType<typeof setTimeout>
   private readonly due: number
@@ -105,8 +109,22 @@ class LongTimer {
 }
 
 /**
+ * The host's macrotask, the way `fifo` yields to the event loop between
+ * batches: `'setImmediate'` where it exists (Node), else `'MessageChannel'`
+ * (browsers, Web Workers), else `'setTimeout'` (`setTimeout(0)`).
+ *
+ * @example
+ * import { Scheduler } from 'fp-ts-actors'
+ * Scheduler.macrotask() // 'setImmediate' under Node, 'MessageChannel' in a page
+ *
+ * @category instances
+ * @since 0.1.0
+ */
+export const macrotask = (): 'setImmediate' | 'MessageChannel' | 'setTimeout' => hostMacrotask().via
+
+/**
  * The production scheduler: first in, first out, a fixed step budget per
- * slice, drained on `setImmediate`.
+ * slice, drained on the host's macrotask (see `macrotask`).
  *
  * @example
  * import { Scheduler } from 'fp-ts-actors'
@@ -127,6 +145,7 @@ export const fifo = <T>(options: { readonly budget?: number; readonly sliceMs?: 
   if (typeof sliceMs !== 'number' || !(sliceMs > 0) || sliceMs === Infinity) {
     throw new TypeError(`Scheduler.fifo: sliceMs must be a finite number of ms > 0, got ${describe(sliceMs)}`)
   }
+  const post = hostMacrotask().post
   let buf: Array<T | undefined> = new Array(1024)
   let mask = 1023
   let head = 0
@@ -156,7 +175,7 @@ export const fifo = <T>(options: { readonly budget?: number; readonly sliceMs?: 
     budget: () => budget,
     sliceMs,
     request(drain) {
-      setImmediate(drain)
+      post(drain)
     }
   }
 }

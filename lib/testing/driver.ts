@@ -12,6 +12,7 @@ import type { Fiber } from '../internal/fiber.js'
 import { describe } from '../internal/check.js'
 import { safeString } from '../internal/show.js'
 import type { Kernel } from '../internal/kernel.js'
+import { hostMacrotask } from '../internal/macrotask.js'
 import { Op } from '../internal/op.js'
 import type { PidImpl } from '../internal/pid.js'
 import type { Event } from '../Runtime.js'
@@ -185,7 +186,8 @@ export class Driver {
 
   async run(program: unknown, kernel: PointKernel = this.kernel): Promise<Reason> {
     const box = this.spawnMain(program, kernel)
-    while (this.step(() => box.reason !== undefined) === 'async') await new Promise((k) => setImmediate(k))
+    while (this.step(() => box.reason !== undefined) === 'async')
+      await new Promise<void>((k) => hostMacrotask().post(k))
     return box.reason as Reason
   }
 
