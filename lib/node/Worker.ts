@@ -1,20 +1,25 @@
 /**
- * The worker's side of `Transport.workers()`: in the module a worker thread
- * runs, the node's transport (`parent()`, reaching every node through the
- * main thread) and the name the main thread gave it (`name()`).
+ * The worker's side of `Transport.workers()`. The module a worker thread
+ * runs calls `Worker.serve({ programs })`: a runtime that is the node the
+ * main thread named, reaching every other node through the main thread, and
+ * the programs other nodes may spawn on it. The thread lives until the main
+ * thread stops it (then the runtime shuts down and the thread exits) or it
+ * ends by itself (a lost node).
  *
  * @example
+ * import * as t from 'io-ts'
+ * import { Node, Process } from 'fp-ts-actors'
  * import { Worker } from 'fp-ts-actors/node'
- * // In a worker thread started by `Transport.workers().start(url, { name })`:
- * if (Worker.isWorker()) {
- *   const transport = Worker.parent()
- *   console.log(Worker.name(), transport.kind)
- * }
+ * // worker.ts, started by `Transport.workers().start(new URL('./worker.js', import.meta.url), { name: 'w1' })`
+ * const square = Node.program(t.type({ n: t.number, to: Process.pid }), ({ n, to }) => Process.send(to, n * n))
+ * if (Worker.isWorker()) Worker.serve({ programs: { square } })
  *
  * @since 0.3.0
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
+import type { Config } from '../Node.js'
 import { peer, type PeerOptions, type PeerTransport, type PortLike } from '../Port.js'
+import * as Runtime from '../Runtime.js'
 import { DATA } from './data.js'
 
 /** What `Transport.workers().start` hands the thread. */
@@ -87,6 +92,48 @@ export const parent = (options: PeerOptions = {}): PeerTransport => {
   if (!isWorker() || parentPort === null) throw new Error(notAWorker('Worker.parent()'))
   const port: PortLike = parentPort
   return peer(port, options)
+}
+
+/**
+ * Options of `serve`: the node's programs, and the runtime's options.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface ServeOptions extends Omit<Runtime.Options, 'node'> {
+  /** The programs other nodes may spawn on this one, by name. */
+  readonly programs?: Config['programs']
+}
+
+/**
+ * Runs this worker thread's node: a runtime named as the main thread said,
+ * with `programs` for other nodes to spawn. When the main thread stops the
+ * node, the runtime shuts down (its processes exit with `shutdown`), the
+ * node says so to the others, and the thread exits once nothing else keeps
+ * it alive. Returns the runtime (to spawn processes of the worker's own).
+ *
+ * @example
+ * import * as t from 'io-ts'
+ * import { Node, Process } from 'fp-ts-actors'
+ * import { Worker } from 'fp-ts-actors/node'
+ * const echo = Node.program(t.type({ to: Process.pid }), ({ to }) => Process.send(to, 'hello'))
+ * if (Worker.isWorker()) {
+ *   const rt = Worker.serve({ programs: { echo } })
+ *   rt.nodes$.subscribe((e) => console.log(e._tag, e.node))
+ * }
+ *
+ * @category constructors
+ * @since 0.3.0
+ */
+export const serve = (options: ServeOptions = {}): Runtime.Runtime => {
+  const { programs, ...runtime } = options
+  const box: { rt?: Runtime.Runtime } = {}
+  const transport = parent({ onStop: () => void box.rt?.shutdown() })
+  box.rt = Runtime.make({
+    ...runtime,
+    node: { name: name(), transport, ...(programs === undefined ? {} : { programs }) }
+  })
+  return box.rt
 }
 
 const notAWorker = (what: string): string =>
