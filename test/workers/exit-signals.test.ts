@@ -98,7 +98,7 @@ const report = (ref: Process.Ref) =>
         more._tag === 'None' ? `${s.seen}, runs` : `${s.seen}, then dies`
       )
     ),
-    Process.after(1000, () => Effect.succeed('runs, nothing seen'))
+    Process.after(2000, () => Effect.succeed('runs, nothing seen'))
   )
 
 const reportProbe = (ref: Process.Ref, probe: Process.Pid<unknown>) =>
@@ -109,7 +109,7 @@ const reportProbe = (ref: Process.Ref, probe: Process.Pid<unknown>) =>
         more._tag === 'None' ? `EXIT ${show(g.msg.reason)}, runs` : `EXIT ${show(g.msg.reason)}, then dies`
       )
     ),
-    Process.after(500, () => Effect.map(Process.exit(probe, Exit.kill), () => 'runs, nothing seen'))
+    Process.after(2000, () => Effect.map(Process.exit(probe, Exit.kill), () => 'runs, nothing seen'))
   )
 
 // reason carried by the link -> [not trapping, trapping]
