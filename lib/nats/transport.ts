@@ -389,6 +389,9 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
         msg.respond(encodeFrame({ _tag: 'hi', from: me() }))
       }
     })
+    // the server knows these subscriptions before this node counts as ready (a probe to it finds a responder)
+    await conn.flush()
+    if (closed) return conn
     void watchStatus(conn)
     lastTick = now()
     timer = setInterval(tick, s.heartbeatMs / 4)
