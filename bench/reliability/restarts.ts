@@ -9,18 +9,12 @@
  * Run: `node --expose-gc --import tsx bench/reliability/restarts.ts [CYCLES]`.
  */
 import { Effect, Process, Runtime } from '../../lib/index.js'
+import { heap, heapSummary } from './heap.js'
 import * as Supervisor from '../../lib/Supervisor.js'
 
 const CYCLES = Number(process.argv[2] ?? 300_000)
 const CHILDREN = 10
 const SAMPLES = 10
-const gc = (globalThis as { gc?: () => void }).gc
-if (gc === undefined) throw new Error('run with node --expose-gc')
-const heap = (): number => {
-  gc()
-  gc()
-  return process.memoryUsage().heapUsed
-}
 
 let crashes = 0
 let target = 0
@@ -74,20 +68,14 @@ const seconds = (performance.now() - started) / 1000
 target = Infinity
 await rt.shutdown()
 
-const n = points.length
-const mx = points.reduce((s, [x]) => s + x, 0) / n
-const my = points.reduce((s, [, y]) => s + y, 0) / n
-const slope = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / points.reduce((s, [x]) => s + (x - mx) ** 2, 0)
-const mb = (b: number): number => Math.round((b / 2 ** 20) * 100) / 100
+const { slope, ...heapSeen } = heapSummary(points)
 console.log(
   JSON.stringify({
     cycles: CYCLES,
     children: CHILDREN,
     seconds: Math.round(seconds * 10) / 10,
     cyclesPerSecond: Math.round(CYCLES / (measuring / 1000)),
-    heapBeforeMB: mb((points[0] as [number, number])[1]),
-    heapAfterMB: mb((points[n - 1] as [number, number])[1]),
-    bytesPerCycle: Math.round(slope * 100) / 100,
-    heapMB: points.map(([, y]) => mb(y))
+    ...heapSeen,
+    bytesPerCycle: Math.round(slope * 100) / 100
   })
 )

@@ -9,18 +9,11 @@
  */
 import * as t from 'io-ts'
 import { Effect, Process, Runtime } from '../../lib/index.js'
+import { heap, heapSummary } from './heap.js'
 
 const MESSAGES = Number(process.argv[2] ?? 1e7)
 const RING = 100
 const SAMPLES = 10
-const gc = (globalThis as { gc?: () => void }).gc
-if (gc === undefined) throw new Error('run with node --expose-gc')
-
-const heap = (): number => {
-  gc()
-  gc()
-  return process.memoryUsage().heapUsed
-}
 
 const rt = Runtime.make()
 /** One leg of the soak: `n` messages around the ring, resolved when the last arrives back. */
@@ -59,20 +52,14 @@ for (let i = 1; i <= SAMPLES; i++) {
 const seconds = (performance.now() - started) / 1000
 await rt.shutdown()
 
-const n = points.length
-const mx = points.reduce((s, [x]) => s + x, 0) / n
-const my = points.reduce((s, [, y]) => s + y, 0) / n
-const slope = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / points.reduce((s, [x]) => s + (x - mx) ** 2, 0)
-const mb = (b: number): number => Math.round((b / 2 ** 20) * 100) / 100
+const { slope, ...heapSeen } = heapSummary(points)
 console.log(
   JSON.stringify({
     messages: MESSAGES,
     ring: RING,
     seconds: Math.round(seconds * 10) / 10,
     messagesPerSecond: Math.round(MESSAGES / seconds),
-    heapBeforeMB: mb((points[0] as [number, number])[1]),
-    heapAfterMB: mb((points[n - 1] as [number, number])[1]),
-    bytesPerMessage: Math.round(slope * 1e4) / 1e4,
-    heapMB: points.map(([, y]) => mb(y))
+    ...heapSeen,
+    bytesPerMessage: Math.round(slope * 1e4) / 1e4
   })
 )
