@@ -11,6 +11,7 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as t from 'io-ts'
+import { report } from './measure.js'
 
 // the built package (dist/, what users run; bench/nats/run.ts builds it first), typed by the sources
 // (NATS_BENCH_DIST: another build's dist/ directory, to compare two builds in one run)
@@ -73,14 +74,7 @@ if (role === 'echo') {
     process.exit(1)
   }
   const { seqMs, parMs } = exit.value
-  console.log(
-    JSON.stringify({
-      seqRoundTripUs: +((seqMs * 1000) / seqN).toFixed(2),
-      seqPerSec: Math.round((seqN * 1000) / seqMs),
-      pairs,
-      parPerSec: Math.round((pairs * perPair * 1000) / parMs)
-    })
-  )
+  report({ seqN, pairs, perPair }, seqMs, parMs)
   await rt.shutdown()
   process.exit(0)
 }

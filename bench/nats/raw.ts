@@ -9,6 +9,7 @@
  * with `pairs` ping-pong pairs in flight.
  */
 import { connect } from '@nats-io/transport-node'
+import { measure, report } from './measure.js'
 
 const [role, url = 'nats://127.0.0.1:4222', prefix = 'raw', ...rest] = process.argv.slice(2)
 const nc = await connect({ servers: url, noEcho: true })
@@ -40,20 +41,7 @@ if (role === 'echo') {
     }
   }
   await nc.flush()
-  await pingPong(0, 2000) // warm-up
-  const t0 = performance.now()
-  await pingPong(0, seqN)
-  const seqMs = performance.now() - t0
-  const t1 = performance.now()
-  await Promise.all(Array.from({ length: pairs }, (_, p) => pingPong(p, perPair)))
-  const parMs = performance.now() - t1
-  console.log(
-    JSON.stringify({
-      seqRoundTripUs: +((seqMs * 1000) / seqN).toFixed(2),
-      seqPerSec: Math.round((seqN * 1000) / seqMs),
-      pairs,
-      parPerSec: Math.round((pairs * perPair * 1000) / parMs)
-    })
-  )
+  const { seqMs, parMs } = await measure(pingPong, { seqN, pairs, perPair })
+  report({ seqN, pairs, perPair }, seqMs, parMs)
   await nc.close()
 }

@@ -7,6 +7,7 @@
  *   tsx bench/nats/transport.ts ping <url> <prefix> <seqN> <pairs> <perPair>
  */
 import type { Connection, Endpoint, Envelope } from '../../lib/Transport.js'
+import { measure, report } from './measure.js'
 
 // the built package (dist/), typed by the sources
 const built = new URL('../../dist/', import.meta.url).href
@@ -52,21 +53,8 @@ if (role === 'echo') {
       })
     }
   }
-  await pingPong(0, 2000) // warm-up
-  const t0 = performance.now()
-  await pingPong(0, seqN)
-  const seqMs = performance.now() - t0
-  const t1 = performance.now()
-  await Promise.all(Array.from({ length: pairs }, (_, p) => pingPong(p, perPair)))
-  const parMs = performance.now() - t1
-  console.log(
-    JSON.stringify({
-      seqRoundTripUs: +((seqMs * 1000) / seqN).toFixed(2),
-      seqPerSec: Math.round((seqN * 1000) / seqMs),
-      pairs,
-      parPerSec: Math.round((pairs * perPair * 1000) / parMs)
-    })
-  )
+  const { seqMs, parMs } = await measure(pingPong, { seqN, pairs, perPair })
+  report({ seqN, pairs, perPair }, seqMs, parMs)
   await connection.close()
   process.exit(0)
 }
