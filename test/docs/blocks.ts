@@ -130,6 +130,12 @@ const compilerOptions = (): ts.CompilerOptions => {
 export const blockPath = (file: string): string => path.join(examplesDir, file)
 
 /**
+ * The parsed files on disk (`lib/`, the libraries' typings), shared by every program this
+ * process makes, as a language service shares them: each later program parses only its blocks.
+ */
+const parsed = new Map<string, ts.SourceFile | undefined>()
+
+/**
  * Type-checks the files (name -> text) in one program with the repo's compiler options.
  * Returns the diagnostics of each file, formatted, keyed by file name.
  */
@@ -142,9 +148,10 @@ export const typecheck = (files: ReadonlyMap<string, string>): Map<string, Reado
   host.readFile = (f) => byPath.get(f) ?? readFile.call(host, f)
   host.getSourceFile = (f, language, onError, create) => {
     const code = byPath.get(f)
-    return code === undefined
-      ? getSourceFile.call(host, f, language, onError, create)
-      : ts.createSourceFile(f, code, language, true)
+    if (code !== undefined) return ts.createSourceFile(f, code, language, true)
+    const key = `${JSON.stringify(language)}:${f}`
+    if (!parsed.has(key)) parsed.set(key, getSourceFile.call(host, f, language, onError, create))
+    return parsed.get(key)
   }
   const program = ts.createProgram([...byPath.keys()], options, host)
   const result = new Map<string, ReadonlyArray<string>>()
