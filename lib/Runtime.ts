@@ -284,7 +284,7 @@ export const make = (options: Options = {}): Runtime => {
     scheduler: (options.scheduler as Scheduler<Fiber> | undefined) ?? fifo<Fiber>({ budget }),
     onError: options.onError as ((error: unknown, where: string, pid: PidImpl | undefined) => void) | undefined
   })
-  if (options.node !== undefined) attachNode(kernel, options.node, 'Runtime.make')
+  if (options.node !== undefined) attachNode(kernel, options.node, 'Runtime.make', true)
   return fromKernel(kernel)
 }
 

@@ -179,6 +179,14 @@ export interface Connection {
   readonly connect: (node: string) => Promise<boolean>
   /** Send a batch to `node` (at most once, FIFO). To a node not up, it is dropped. */
   readonly send: (node: string, batch: ReadonlyArray<Envelope>) => void
+  /**
+   * Optional: put what `send` was given on the wire now. The node layer calls
+   * it at the end of each run of its scheduler, after that run's `send`s, so
+   * a transport that coalesces sends (say, on a microtask) need not wait to
+   * post them. Sends made outside such a run are still the transport's to
+   * coalesce.
+   */
+  readonly flush?: () => void
   /** Leave: the other nodes see this node `down` promptly. */
   readonly close: () => Promise<void>
 }

@@ -160,6 +160,28 @@ export class Kernel implements Host<Fiber> {
   /** Runs ready processes for a batch (a few ms), then yields to the host. */
   readonly drain = (): void => {
     this.requested = false
+    this.runReady()
+  }
+
+  /**
+   * Runs `deliver` (a node's transport handing over mail), then the ready
+   * processes at once, as one batch of a drain (the same slices and time
+   * bound), so a reply goes out in the same callback instead of after the
+   * next macrotask. Within a drain it only delivers.
+   */
+  deliverNow(deliver: () => void): void {
+    if (this.draining) return deliver()
+    const requested = this.requested
+    this.requested = true // what `deliver` makes ready runs just below, not on a macrotask
+    try {
+      deliver()
+    } finally {
+      this.requested = requested
+      this.runReady()
+    }
+  }
+
+  private runReady(): void {
     if (this.draining) return
     this.draining = true
     try {

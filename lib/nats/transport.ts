@@ -4,8 +4,9 @@
  * One NATS connection per node; NATS keeps the order of one connection's
  * publishes to one subscriber, which gives FIFO per pair of nodes. Every node
  * listens on its own subject; a batch for a node is one publish (envelopes
- * sent in the same tick are coalesced per destination). No queue groups on
- * the message path.
+ * sent in one run of the node's scheduler are coalesced per destination and
+ * published at its end; sends outside a run, on a microtask). No queue
+ * groups on the message path.
  *
  * Failure detection, in layers:
  * 1. this node's own NATS connection drops: every other node is down for it
@@ -455,6 +456,10 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
         flushScheduled = true
         queueMicrotask(flush)
       }
+    },
+    // the end of the node's scheduler run: this run's batches are published now, not on a later microtask
+    flush: () => {
+      if (flushScheduled) flush()
     },
     close: async () => {
       if (closed) return

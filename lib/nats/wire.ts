@@ -10,6 +10,7 @@
  * (Internal to the NATS transport.)
  */
 import type { Envelope } from '../Transport.js'
+import { packEnvelopes, Reader } from '../internal/node/flat.js'
 
 /** Who sent a frame. */
 export interface Peer {
@@ -36,17 +37,29 @@ const tags = ['hello', 'beat', 'bye', 'hi', 'gone', 'data'] as const
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-/** A frame as bytes: `[tag, name, creation, session, to?, batch?]`. */
+/**
+ * A frame as bytes: `[tag, name, creation, session, to?, batch?]`, the batch
+ * a flat array (`internal/node/flat.ts`: a `send` is `0, node, creation, id,
+ * message`, with no key names to write and parse).
+ */
 export const encodeFrame = (frame: Frame): Uint8Array => {
   const head = [tags.indexOf(frame._tag), frame.from.name, frame.from.creation, frame.from.session]
-  const body =
-    frame._tag === 'data' ? [...head, frame.to, frame.batch] : frame._tag === 'gone' ? [...head, frame.to] : head
-  return encoder.encode(JSON.stringify(body))
+  if (frame._tag === 'data') {
+    const flat: Array<unknown> = []
+    packEnvelopes(flat, frame.batch)
+    head.push(frame.to, flat as never)
+  } else if (frame._tag === 'gone') head.push(frame.to)
+  return encoder.encode(JSON.stringify(head))
 }
 
 /** The data frame for a batch, encoded once the head is known (the hot path: one stringify). */
-export const encodeData = (from: Peer, to: number, batch: ReadonlyArray<Envelope>): Uint8Array =>
-  encoder.encode(`[5,${JSON.stringify(from.name)},${from.creation},${from.session},${to},${JSON.stringify(batch)}]`)
+export const encodeData = (from: Peer, to: number, batch: ReadonlyArray<Envelope>): Uint8Array => {
+  const flat: Array<unknown> = []
+  packEnvelopes(flat, batch)
+  return encoder.encode(
+    `[5,${JSON.stringify(from.name)},${from.creation},${from.session},${to},${JSON.stringify(flat)}]`
+  )
+}
 
 const isInt = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u)
 
@@ -64,10 +77,14 @@ export const decodeFrame = (bytes: Uint8Array): Frame | string => {
   if (tag === undefined || typeof name !== 'string' || !isInt(creation) || !isInt(session)) return 'bad frame head'
   const from: Peer = { name, creation, session }
   switch (tag) {
-    case 'data':
-      return isInt(to) && Array.isArray(batch)
-        ? { _tag: 'data', from, to, batch: batch as ReadonlyArray<Envelope> }
-        : 'bad data frame'
+    case 'data': {
+      if (!isInt(to) || !Array.isArray(batch)) return 'bad data frame'
+      try {
+        return { _tag: 'data', from, to, batch: new Reader(batch, 0, 'NATS frame').envelopes() }
+      } catch (error) {
+        return `bad data frame (${String(error)})`
+      }
+    }
     case 'gone':
       return isInt(to) ? { _tag: 'gone', from, to } : 'bad gone frame'
     default:
@@ -86,11 +103,18 @@ export const nameToken = (name: string): string =>
   )
 
 /** The subjects of one cluster (`prefix` separates clusters on one server). */
-export const subjects = (prefix: string) => ({
-  /** Broadcast: `hello`, `beat`, `bye`. */
-  all: `${prefix}.all`,
-  /** Frames for one node (`hi`, `gone`, `data`). */
-  node: (name: string) => `${prefix}.node.${nameToken(name)}`,
-  /** The liveness probe of one node (request/reply; no responders = its connection is gone). */
-  probe: (name: string) => `${prefix}.probe.${nameToken(name)}`
-})
+export const subjects = (prefix: string) => {
+  const nodes = new Map<string, string>()
+  return {
+    /** Broadcast: `hello`, `beat`, `bye`. */
+    all: `${prefix}.all`,
+    /** Frames for one node (`hi`, `gone`, `data`); made once per name. */
+    node: (name: string): string => {
+      let subject = nodes.get(name)
+      if (subject === undefined) nodes.set(name, (subject = `${prefix}.node.${nameToken(name)}`))
+      return subject
+    },
+    /** The liveness probe of one node (request/reply; no responders = its connection is gone). */
+    probe: (name: string) => `${prefix}.probe.${nameToken(name)}`
+  }
+}

@@ -20,8 +20,13 @@ export interface NodeConfig {
 /** A random 31-bit incarnation (the memory transport numbers them instead). */
 const randomCreation = (): number => 1 + Math.floor(Math.random() * 0x7ffffffe)
 
-/** Makes `kernel` the node `config` describes; throws a `TypeError` naming what is wrong. @internal */
-export const attachNode = (kernel: Kernel, config: NodeConfig, where: string): NodeLayer => {
+/**
+ * Makes `kernel` the node `config` describes; throws a `TypeError` naming what is wrong.
+ * `runOnDelivery`: see `LayerOptions` (a host runtime's nodes).
+ *
+ * @internal
+ */
+export const attachNode = (kernel: Kernel, config: NodeConfig, where: string, runOnDelivery = false): NodeLayer => {
   if (typeof config !== 'object' || config === null)
     throw new TypeError(`${where}: node must be an object { name, transport, programs? }, got ${describe(config)}`)
   const { name, transport, programs, creation } = config
@@ -55,7 +60,8 @@ export const attachNode = (kernel: Kernel, config: NodeConfig, where: string): N
     name,
     transport: transport as NodeLayer['options']['transport'],
     programs: table,
-    creation: c
+    creation: c,
+    runOnDelivery
   })
   kernel.node = layer
   return layer

@@ -62,8 +62,11 @@ const key = (path: string, k: string): string =>
  * @internal
  */
 export const encode = (value: unknown, ids: Identities, root: string, lenient = false): Wire => {
+  // the objects from the root down to the current one, and the keys taken: the path is spelled out only on an error
   const path: Array<object> = []
-  const go = (u: unknown, at: string): Wire => {
+  const keys: Array<string | number> = []
+  const at = (): string => keys.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : key(p, k)), root)
+  const go = (u: unknown): Wire => {
     switch (typeof u) {
       case 'string':
       case 'boolean':
@@ -85,38 +88,48 @@ export const encode = (value: unknown, ids: Identities, root: string, lenient = 
         }
         if (path.includes(u)) {
           if (lenient) return { $: 'opaque', v: '[cycle]' }
-          throw new EncodeError(at, 'a cycle (a value that contains itself)')
+          throw new EncodeError(at(), 'a cycle (a value that contains itself)')
+        }
+        if (Array.isArray(u)) {
+          path.push(u)
+          const out: Array<Wire> = new Array<Wire>(u.length)
+          for (let i = 0; i < u.length; i++) {
+            keys.push(i)
+            out[i] = go(u[i])
+            keys.pop()
+          }
+          path.pop()
+          return out
+        }
+        if (u instanceof Error) return { $: 'err', name: u.name, message: u.message }
+        const proto = Object.getPrototypeOf(u) as unknown
+        if (proto !== Object.prototype && proto !== null) {
+          if (lenient) return { $: 'opaque', v: String(u) }
+          throw new EncodeError(at(), describe(u))
+        }
+        if (Object.getOwnPropertySymbols(u).length > 0) {
+          if (lenient) return { $: 'opaque', v: '[object with symbol keys]' }
+          throw new EncodeError(at(), 'an object with symbol keys')
         }
         path.push(u)
-        try {
-          if (Array.isArray(u)) {
-            const out: Array<Wire> = new Array<Wire>(u.length)
-            for (let i = 0; i < u.length; i++) out[i] = go(u[i], `${at}[${i}]`)
-            return out
-          }
-          if (u instanceof Error) return { $: 'err', name: u.name, message: u.message }
-          const proto = Object.getPrototypeOf(u) as unknown
-          if (proto !== Object.prototype && proto !== null) {
-            if (lenient) return { $: 'opaque', v: String(u) }
-            throw new EncodeError(at, describe(u))
-          }
-          if (Object.getOwnPropertySymbols(u).length > 0) {
-            if (lenient) return { $: 'opaque', v: '[object with symbol keys]' }
-            throw new EncodeError(at, 'an object with symbol keys')
-          }
-          const out: Record<string, Wire> = {}
-          for (const k of Object.keys(u)) out[k] = go((u as Record<string, unknown>)[k], key(at, k))
-          return '$' in out ? { $: 'obj', v: out } : out
-        } finally {
-          path.pop()
+        const out: Record<string, Wire> = {}
+        let escaped = false
+        for (const k in u) {
+          if (!Object.prototype.hasOwnProperty.call(u, k)) continue
+          if (k === '$') escaped = true
+          keys.push(k)
+          out[k] = go((u as Record<string, unknown>)[k])
+          keys.pop()
         }
+        path.pop()
+        return escaped ? { $: 'obj', v: out } : out
       }
       default:
         if (lenient) return { $: 'opaque', v: String(u) }
-        throw new EncodeError(at, describe(u))
+        throw new EncodeError(at(), describe(u))
     }
   }
-  return go(value, root)
+  return go(value)
 }
 
 const num = (v: Wire | undefined): number => (v === '-0' ? -0 : Number(v))
@@ -140,7 +153,7 @@ export const decode = (wire: Wire, ids: Identities): unknown => {
     const tag = o['$']
     if (tag === undefined) {
       const out: Record<string, unknown> = {}
-      for (const k of Object.keys(o)) out[k] = go(o[k] as Wire)
+      for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) out[k] = go(o[k] as Wire)
       return out
     }
     switch (tag) {

@@ -15,6 +15,11 @@ export class Interner<T extends object> {
     if (r !== undefined && r.deref() === undefined) this.table.delete(key)
   })
 
+  /** The object kept for `key`, if any. */
+  find(key: string | number): T | undefined {
+    return this.table.get(key)?.deref()
+  }
+
   /** The object kept for `key`, or a new one from `make` (then kept). */
   get(key: string | number, make: () => T): T {
     const v = this.table.get(key)?.deref()

@@ -37,6 +37,8 @@ export interface KernelView {
   readonly names: ReadonlyMap<string, Fiber>
   readonly isDraining: boolean
   makeRef(): RefImpl
+  /** Runs `deliver`, then the ready processes now (one bounded batch), unless a drain is running. */
+  deliverNow(deliver: () => void): void
   spawn(parent: Fiber | undefined, program: Op, opts: SpawnOpts): readonly [PidImpl, RefImpl | undefined]
   send(from: Fiber | undefined, dest: unknown, message: unknown): unknown
   deliverByName(name: string, message: unknown): void
@@ -127,6 +129,13 @@ export interface LayerOptions {
   readonly transport: Transport
   readonly programs: ReadonlyMap<string, ProgramImpl>
   readonly creation: number
+  /**
+   * Run the ready processes inside the transport's callback that delivered
+   * mail (a host runtime), instead of on the scheduler's next turn: a reply
+   * goes out in the same callback. Off on the test runtime, whose seeded
+   * scheduler alone decides when processes run.
+   */
+  readonly runOnDelivery?: boolean
 }
 
 const wirePid = (p: PidImpl, self: NodeId): WirePid =>
@@ -143,7 +152,8 @@ export class NodeLayer implements Identities {
   /** Local pids and refs that went out on the wire, so they come back as the same objects. */
   private readonly localPids = new Interner<PidImpl>()
   private readonly localRefs = new Interner<RefImpl>()
-  private readonly remotePids = new Interner<RemotePid>()
+  /** Pids of other nodes: node -> creation -> id -> pid. */
+  private readonly remotePids = new Map<string, Map<number, Interner<RemotePid>>>()
   private readonly remoteRefs = new Interner<RemoteRef>()
   /** Peers with envelopes waiting for the end of the drain. */
   private readonly dirty = new Set<Peer>()
@@ -160,9 +170,9 @@ export class NodeLayer implements Identities {
     this.self = { name: options.name, creation: options.creation }
     const endpoint: Endpoint = {
       self: this.self,
-      receive: (from, batch) => this.handle(() => this.receive(from, batch)),
-      up: (node) => this.handle(() => this.up(node)),
-      down: (node, why) => this.handle(() => this.lost(node, why))
+      receive: (from, batch) => this.delivered(() => this.receive(from, batch)),
+      up: (node) => this.delivered(() => this.up(node)),
+      down: (node, why) => this.delivered(() => this.lost(node, why))
     }
     setEndpointClock(endpoint, kernel.clock)
     this.conn = options.transport.attach(endpoint)
@@ -172,8 +182,14 @@ export class NodeLayer implements Identities {
   // identities
   // -------------------------------------------------------------------------------------
 
+  /** The local pid last kept (a process sending many messages keeps the same one). */
+  private lastKept: PidImpl | undefined = undefined
+
   readonly pidOut = (p: PidImpl): WirePid => {
-    if (!(p instanceof RemotePid)) this.localPids.keep(p.id, p)
+    if (!(p instanceof RemotePid) && p !== this.lastKept) {
+      this.localPids.keep(p.id, p)
+      this.lastKept = p
+    }
     return wirePid(p, this.self)
   }
 
@@ -193,10 +209,15 @@ export class NodeLayer implements Identities {
         return p
       })
     }
-    return this.remotePids.get(
-      `${w.node}\u0000${w.creation}\u0000${w.id}`,
-      () => new RemotePid(w.id, w.node, w.creation)
-    )
+    let byCreation = this.remotePids.get(w.node)
+    if (byCreation === undefined) this.remotePids.set(w.node, (byCreation = new Map()))
+    let table = byCreation.get(w.creation)
+    if (table === undefined) byCreation.set(w.creation, (table = new Interner<RemotePid>()))
+    const known = table.find(w.id)
+    if (known !== undefined) return known
+    const p = new RemotePid(w.id, w.node, w.creation)
+    table.keep(w.id, p)
+    return p
   }
 
   readonly refIn = (w: WireRef): RefImpl => {
@@ -400,7 +421,7 @@ export class NodeLayer implements Identities {
     p.queue.push(e)
     if (p.status !== 'up') return
     this.dirty.add(p)
-    if (!this.kernel.isDraining && this.handling === 0) this.flush()
+    if (!this.kernel.isDraining && this.handling === 0) this.handOver()
   }
 
   private handle(k: () => void): void {
@@ -410,12 +431,18 @@ export class NodeLayer implements Identities {
     } finally {
       this.handling--
     }
-    if (this.handling === 0) this.flush()
+    if (this.handling === 0) this.handOver()
   }
 
-  /** Hands every waiting batch to the transport: one `send` per node per drain. */
-  flush(): void {
-    if (this.dirty.size === 0) return
+  /** What a transport delivered, then (on a host runtime) the processes it made ready, then the replies out. */
+  private delivered(k: () => void): void {
+    if (this.options.runOnDelivery === true && this.handling === 0) this.kernel.deliverNow(() => this.handle(k))
+    else this.handle(k)
+  }
+
+  /** Hands every waiting batch to the transport: one `send` per node. */
+  private handOver(): boolean {
+    if (this.dirty.size === 0) return false
     for (const p of this.dirty) {
       if (p.status !== 'up' || p.queue.length === 0) continue
       const batch = p.queue
@@ -423,6 +450,12 @@ export class NodeLayer implements Identities {
       this.conn.send(p.name, batch)
     }
     this.dirty.clear()
+    return true
+  }
+
+  /** The end of a run of the scheduler (or of this node): the batches go to the transport, and onto the wire. */
+  flush(): void {
+    if (this.handOver()) this.conn.flush?.()
   }
 
   // -------------------------------------------------------------------------------------

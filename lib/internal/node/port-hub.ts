@@ -13,7 +13,7 @@
  */
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../../Transport.js'
 import { applyOps } from './port-peer.js'
-import { Counters, describe, listen, Outbox, opsOf, type Op, type PortLike, type PortStats } from './port.js'
+import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
 
 /** A node behind a port, as the hub holds it. */
 export interface Member {
@@ -75,23 +75,24 @@ export const hub = (): HubTransport => {
     entry.end(why)
   }
 
-  const route = (from: Entry, to: string, batch: ReadonlyArray<Envelope>): void => {
+  /** Relays a batch; returns the entry it went to. */
+  const route = (from: Entry, to: string, batch: ReadonlyArray<Envelope>): Entry | undefined => {
     const target = members.get(to)
-    if (target === undefined || target === from || from.id === undefined) return
+    if (target === undefined || target === from || from.id === undefined) return undefined
     target.outbox.envelopes('f', from.id, batch)
+    return target
   }
 
   const attach = (endpoint: Endpoint): Connection => {
     const up = new Map<string, NodeId>()
-    // A local node's "port" applies the ops to its endpoint (on the outbox's microtask).
-    const direct: PortLike = {
-      postMessage: (message) => applyOps(endpoint, up, opsOf(message) ?? []),
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined
-    }
     const entry: Entry = {
       id: undefined,
-      outbox: new Outbox(direct, new Counters(), () => undefined),
+      // a local node's ops are applied to its endpoint (on the outbox's microtask)
+      outbox: new Outbox(
+        (ops) => applyOps(endpoint, up, ops),
+        new Counters(),
+        () => undefined
+      ),
       end: () => undefined,
       local: true
     }
@@ -100,6 +101,8 @@ export const hub = (): HubTransport => {
     }
     locals++
     let closed = false
+    /** Ports this node's sends went to since its last flush. */
+    const touched = new Set<Entry>()
     return {
       connect: async (node) => {
         while (!members.has(node) && pending.size > 0) await Promise.allSettled([...pending])
@@ -108,7 +111,14 @@ export const hub = (): HubTransport => {
         return !closed && up.has(node)
       },
       send: (node, batch) => {
-        if (!closed) route(entry, node, batch)
+        if (closed) return
+        const target = route(entry, node, batch)
+        if (target !== undefined && !target.local) touched.add(target)
+      },
+      // posted now to worker ports; a node of this thread still gets its mail on a microtask (never re-entrantly)
+      flush: () => {
+        for (const target of touched) target.outbox.flush()
+        touched.clear()
       },
       close: async () => {
         if (closed) return
@@ -137,7 +147,7 @@ export const hub = (): HubTransport => {
     let gone = false
     const entry: Entry = {
       id: undefined,
-      outbox: new Outbox(port, counters, (error) => lost(`could not post to it: ${describe(error)}`)),
+      outbox: new Outbox(toPort(port), counters, (error) => lost(`could not post to it: ${describe(error)}`)),
       end: (why) => {
         if (gone) return
         gone = true

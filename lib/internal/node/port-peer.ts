@@ -6,7 +6,7 @@
  * down.
  */
 import type { Connection, Endpoint, NodeId, Transport } from '../../Transport.js'
-import { Counters, describe, listen, Outbox, type Op, type PortLike, type PortStats } from './port.js'
+import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
 
 /** Options of `peer`. */
 export interface PeerOptions {
@@ -62,7 +62,7 @@ export const peer = (port: PortLike, options: PeerOptions = {}): PeerTransport =
     const up = new Map<string, NodeId>()
     let welcomed = false
     let closed = false
-    const outbox = new Outbox(port, counters, (error) => {
+    const outbox = new Outbox(toPort(port), counters, (error) => {
       console.error(`fp-ts-actors: node ${endpoint.self.name} could not post to its hub: ${describe(error)}`)
     })
     const onOps = (ops: ReadonlyArray<Op>): void => {
@@ -106,6 +106,7 @@ export const peer = (port: PortLike, options: PeerOptions = {}): PeerTransport =
         if (closed || !up.has(node)) return
         outbox.envelopes('t', node, batch)
       },
+      flush: () => outbox.flush(),
       close
     }
   }

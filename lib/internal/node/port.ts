@@ -1,13 +1,14 @@
 /**
  * What the port transport says over one `MessagePort`-like channel, and the
- * outbox that batches it: everything one side posts during one scheduler
- * drain (one synchronous run of the event loop) goes out as one
- * `postMessage`, flushed on a microtask.
+ * outbox that batches it: everything one side posts during one run of its
+ * node's scheduler goes out as one `postMessage`, at the end of that run
+ * (`Connection.flush`); sends made outside a run go on a microtask.
  *
  * Uses no Node API: the same code runs over `worker_threads` ports, Web
  * Workers, a Web Worker's global scope and `MessageChannel` ports.
  */
 import type { Envelope, NodeId } from '../../Transport.js'
+import { packEnvelopes, Reader } from './flat.js'
 
 /**
  * A message event as ports deliver them (`MessageEvent` in browsers and
@@ -48,14 +49,89 @@ export type Op =
   | readonly ['d', string, string]
   | readonly ['s']
 
-/** The key a posted message carries, so a port shared with other traffic ignores what is not ours. */
+/** The first item of a posted message, so a port shared with other traffic ignores what is not ours. */
 export const KEY = 'fp-ts-actors'
+
+/**
+ * Ops as posted: one flat array, `[KEY, ...op, ...op]`, each op its letter
+ * then its fields, a node as `name, creation`, a batch as `flat.ts` writes it.
+ * A structured clone costs per object: the post itself costs none.
+ */
+export const pack = (ops: ReadonlyArray<Op>): Array<unknown> => {
+  const out: Array<unknown> = [KEY]
+  for (const op of ops) {
+    switch (op[0]) {
+      case 'h':
+      case 'u':
+        out.push(op[0], op[1].name, op[1].creation)
+        break
+      case 'w':
+      case 's':
+        out.push(op[0])
+        break
+      case 'x':
+      case 'b':
+        out.push(op[0], op[1])
+        break
+      case 'd':
+        out.push(op[0], op[1], op[2])
+        break
+      case 't':
+        out.push('t', op[1])
+        packEnvelopes(out, op[2])
+        break
+      case 'f':
+        out.push('f', op[1].name, op[1].creation)
+        packEnvelopes(out, op[2])
+        break
+    }
+  }
+  return out
+}
 
 /** The ops of a posted message, or `undefined` when it is someone else's message. */
 export const opsOf = (data: unknown): ReadonlyArray<Op> | undefined => {
-  if (typeof data !== 'object' || data === null) return undefined
-  const ops = (data as { readonly [KEY]?: unknown })[KEY]
-  return Array.isArray(ops) ? (ops as ReadonlyArray<Op>) : undefined
+  if (!Array.isArray(data) || data[0] !== KEY) return undefined
+  const r = new Reader(data, 1, 'port transport')
+  const ops: Array<Op> = []
+  while (!r.done) {
+    const tag = r.item()
+    switch (tag) {
+      case 'h':
+      case 'u': {
+        const name = r.str()
+        ops.push([tag, { name, creation: r.int() }])
+        break
+      }
+      case 'w':
+      case 's':
+        ops.push([tag])
+        break
+      case 'x':
+      case 'b':
+        ops.push([tag, r.str()])
+        break
+      case 'd': {
+        const name = r.str()
+        ops.push(['d', name, r.str()])
+        break
+      }
+      case 't': {
+        const node = r.str()
+        ops.push(['t', node, r.envelopes()])
+        break
+      }
+      case 'f': {
+        const name = r.str()
+        const creation = r.int()
+        ops.push(['f', { name, creation }, r.envelopes()])
+        break
+      }
+      default:
+        throw new TypeError(`port transport: malformed message at item ${r.at - 1}`)
+    }
+  }
+  return ops
 }
 
 /** Counts of what a side posted and received (for batching checks and benchmarks). */
@@ -81,8 +157,12 @@ export class Counters implements PortStats {
   }
 }
 
+/** A microtask without `queueMicrotask`'s per-call async context (Node). */
+const resolved = Promise.resolve()
+
 /**
- * The ops bound for one port, posted together on the next microtask.
+ * The ops bound for one port, posted together on the next microtask (or at
+ * once by `flush`, at the end of the node's scheduler run).
  * Envelopes for (or from) the same node since the last control op join one
  * op, so per pair of nodes order is kept and a drain makes one post.
  */
@@ -91,7 +171,8 @@ export class Outbox {
   private readonly mail = new Map<string, Array<Envelope>>()
   private scheduled = false
   constructor(
-    private readonly port: PortLike,
+    /** Hands the ops over: `toPort(port)`, or straight to a node of this thread. */
+    private readonly post: (ops: ReadonlyArray<Op>) => void,
     private readonly counters: Counters,
     /** Posting failed (the port is closed, or a value would not clone). */
     private readonly failed: (error: unknown) => void
@@ -109,7 +190,8 @@ export class Outbox {
   envelopes(tag: 'f', node: NodeId, batch: ReadonlyArray<Envelope>): void
   envelopes(tag: 't' | 'f', node: string | NodeId, batch: ReadonlyArray<Envelope>): void {
     if (batch.length === 0) return
-    const key = typeof node === 'string' ? node : `${node.name}\u0000${node.creation}`
+    // one incarnation of a node between two control ops (its `d` and `u` are control ops)
+    const key = typeof node === 'string' ? node : node.name
     let queued = this.mail.get(key)
     if (queued === undefined) {
       queued = []
@@ -130,7 +212,7 @@ export class Outbox {
     this.mail.clear()
     this.counters.posts++
     try {
-      this.port.postMessage({ [KEY]: ops })
+      this.post(ops)
     } catch (error) {
       this.failed(error)
     }
@@ -139,14 +221,27 @@ export class Outbox {
   private schedule(): void {
     if (this.scheduled) return
     this.scheduled = true
-    queueMicrotask(this.flush)
+    void resolved.then(this.flush)
   }
 }
+
+/** Posts ops on `port`, packed. */
+export const toPort =
+  (port: PortLike) =>
+  (ops: ReadonlyArray<Op>): void =>
+    port.postMessage(pack(ops))
 
 /** Listen to our ops on `port`; returns how to stop listening. */
 export const listen = (port: PortLike, counters: Counters, onOps: (ops: ReadonlyArray<Op>) => void): (() => void) => {
   const listener = (event: MessageEventLike): void => {
-    const ops = opsOf(event.data)
+    let ops: ReadonlyArray<Op> | undefined
+    try {
+      ops = opsOf(event.data)
+    } catch (error) {
+      // not something this package posts: dropped, said once per message
+      console.error(`fp-ts-actors: ${describe(error)}`)
+      return
+    }
     if (ops === undefined) return
     counters.received++
     onOps(ops)
