@@ -3,7 +3,7 @@
 // yields something that is not an Effect, and a plain `yield` all behave as before.
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Effect, Exit, Process, Runtime, TestKit } from '../lib/index.js'
 
 const run = <E, A>(e: Effect.Effect<E, A>) => Runtime.make().run(e)
 
@@ -83,5 +83,55 @@ describe('Effect.gen driver', () => {
   it('an Effect iterated by hand yields itself once', () => {
     const e = Effect.succeed(1)
     expect([...(e as unknown as Iterable<unknown>)]).toEqual([e])
+  })
+
+  it('effects iterated by hand inside a generator body, interleaved, do not disturb its yield*', async () => {
+    const e1 = Effect.succeed('one')
+    const e2 = Effect.succeed('two')
+    const p = Effect.gen(function* () {
+      const a = yield* Effect.succeed(1)
+      // two iterations open at once, in the middle of the generator's own run
+      const i1 = (e1 as unknown as Iterable<unknown>)[Symbol.iterator]()
+      const i2 = (e2 as unknown as Iterable<unknown>)[Symbol.iterator]()
+      const read = (r: IteratorResult<unknown>) => ({ done: r.done, value: r.value })
+      const seen = [read(i1.next()), read(i2.next()), read(i1.next('x')), read(i2.next('y'))]
+      const b = yield* Effect.succeed(2)
+      return { a, b, seen }
+    })
+    expect(await run(p)).toEqual(
+      Exit.returned({
+        a: 1,
+        b: 2,
+        seen: [
+          { done: false, value: e1 },
+          { done: false, value: e2 },
+          { done: true, value: 'x' },
+          { done: true, value: 'y' }
+        ]
+      })
+    )
+  })
+
+  it('a generator that drives another interpreter synchronously in its body (TestKit) keeps its own values', async () => {
+    const p = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.send(me, 40)
+      // a whole other generator process runs to its receive and takes a message here, synchronously
+      const kit = TestKit.spawn(
+        Effect.gen(function* () {
+          const n = yield* Process.receive(t.number)
+          return yield* Effect.succeed(n + 1)
+        })
+      )
+      kit.send(1)
+      const inner = kit.exit
+      const n = yield* Process.receive(t.number)
+      return { n: n + 2, inner }
+    })
+    const r = await run(p)
+    expect(r._tag).toBe('Normal')
+    const v = (r as { value: { n: number; inner: unknown } }).value
+    expect(v.n).toBe(42)
+    expect(v.inner).toEqual(TestKit.spawn(Effect.succeed(2)).exit)
   })
 })

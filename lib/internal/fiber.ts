@@ -27,7 +27,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as Ex from '../Exit.js'
 import type { Cause, Reason } from '../Exit.js'
 import * as op from './op.js'
-import { Op } from './op.js'
+import { DELEGATE, Op } from './op.js'
 import { causeOf, reasonOf, RETURNED } from './outcome.js'
 import type { Relations } from './relations.js'
 import { Interruption, type TimeoutBox } from './interruption.js'
@@ -110,6 +110,7 @@ export class Fiber extends Interruption<Fiber> {
       } catch (e) {
         // a throw while waiting in a receive (a codec on a rescan) leaves it: the finalizers get a fresh one
         if (this.rop !== undefined) this.leaveReceive()
+        DELEGATE.free = false // a generator that threw while resumed
         cur = new Op(op.DIE, e)
       }
     }
@@ -138,9 +139,7 @@ export class Fiber extends Interruption<Fiber> {
       case op.SUSPEND:
         return (cur.i0 as () => Op)()
       case op.GEN:
-        // the generator starts on the way back: its frame resumes it with `undefined`
-        this.push(new Op(op.GEN_FRAME, (cur.i0 as () => Iterator<unknown>)()))
-        return this.unstack(undefined)
+        return this.startGen(cur.i0 as () => Iterator<unknown>)
       case op.FAIL:
       case op.DIE:
       case op.INTERRUPT:
@@ -157,6 +156,20 @@ export class Fiber extends Interruption<Fiber> {
       default:
         return notAnEffect(cur)
     }
+  }
+
+  /**
+   * `Effect.gen`: makes the generator; it starts on the way back, its frame
+   * resuming it with `undefined`. The frame keeps the generator's own `next`:
+   * every generator function has its own prototype, so a generator made by
+   * a closure per process has a map of its own, and looking `next` up at
+   * each resume would go megamorphic (several times slower with thousands
+   * of processes); the function is read once here and called directly.
+   */
+  private startGen(body: () => Iterator<unknown>): Op | undefined {
+    const it = body()
+    this.push(new Op(op.GEN_FRAME, it, it.next))
+    return this.unstack(undefined)
   }
 
   protected push(frame: Op): void {
@@ -239,7 +252,9 @@ export class Fiber extends Interruption<Fiber> {
           continue
         case op.GEN_FRAME: {
           // `value` ends the generator's pending `yield*`; what it yields next runs above the same frame
-          const r = (frame.i0 as Iterator<unknown>).next(value)
+          DELEGATE.resuming()
+          const r = (frame.i1 as Iterator<unknown>['next']).call(frame.i0, value)
+          DELEGATE.free = false
           // one step for each yield and for the return, as when `gen` was a chain of flatMaps (same schedules)
           if (this.left === 0) return r.done === true ? new Op(op.SUCCEED, r.value) : this.resumeLater(frame, r.value)
           this.left--

@@ -70,9 +70,9 @@ export class Op {
     readonly i1: unknown = undefined,
     readonly i2: unknown = undefined
   ) {}
-  /** `yield* effect` (see `YieldStar`). */
+  /** `yield* effect`: the shared `DELEGATE` while a fiber resumes a generator, else a `YieldStar` of its own. */
   [Symbol.iterator](): Iterator<Op, unknown, unknown> {
-    return new YieldStar(this)
+    return DELEGATE.free ? DELEGATE.take(this) : new YieldStar(this)
   }
 }
 
@@ -107,5 +107,66 @@ class YieldStar implements IterableIterator<Op, unknown, unknown> {
     return this
   }
 }
+
+/**
+ * The one iterator every `yield*` of a generator the run loop drives gets,
+ * instead of a `YieldStar` each: no allocation per `yield*`, and a suspended
+ * generator holds nothing of its own for it.
+ *
+ * It is sound because a `yield*` reads its iterator only at two moments, each
+ * inside one call of the generator's `next` by the fiber: right after taking
+ * it (the first `next` yields the effect, and the generator suspends) and
+ * right after the fiber resumes the generator (the second `next` returns the
+ * value). The fiber marks each resume (`resuming`): `free` until the
+ * generator takes it, so it is handed out at most once per resume, and a
+ * `yield*` outside a resume (another consumer iterating an effect) gets a
+ * `YieldStar` of its own.
+ *
+ * @internal
+ */
+class Delegate implements IterableIterator<Op, unknown, unknown> {
+  done = false
+  value: unknown = undefined
+  /** It may be taken: the fiber is resuming a generator that has not taken it yet. */
+  free = false
+  /** Taken and not yet asked: the next `next` yields the effect. */
+  private starting = false
+
+  take(effect: Op): this {
+    this.free = false
+    this.starting = true
+    this.value = effect
+    return this
+  }
+
+  /** Before a fiber resumes a generator: a `yield*` waiting on it gets the value back. */
+  resuming(): void {
+    this.free = true
+    this.starting = false
+  }
+
+  next(a?: unknown): IteratorResult<Op, unknown> {
+    if (this.starting) {
+      this.starting = false
+      this.done = false
+    } else {
+      this.done = true
+      this.value = a
+    }
+    return this as IteratorResult<Op, unknown>
+  }
+  return(a?: unknown): IteratorResult<Op, unknown> {
+    return { done: true, value: a }
+  }
+  throw(e?: unknown): IteratorResult<Op, unknown> {
+    throw e
+  }
+  [Symbol.iterator](): this {
+    return this
+  }
+}
+
+/** @internal */
+export const DELEGATE = new Delegate()
 
 export const UNIT = new Op(SUCCEED, undefined)
