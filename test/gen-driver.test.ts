@@ -135,3 +135,44 @@ describe('Effect.gen driver', () => {
     expect(v.inner).toEqual(TestKit.spawn(Effect.succeed(2)).exit)
   })
 })
+
+describe('a process that is one Effect.gen (its generator kept by the process, not in a frame)', () => {
+  it('runs across many slices, its nested generators and caught failures above it, and returns its value', async () => {
+    const p = Effect.gen(function* () {
+      let sum = 0
+      // far more steps than one slice: the scheduler cuts it many times
+      for (let i = 0; i < 10_000; i++) sum += yield* Effect.succeed(i)
+      const caught = yield* Effect.catchAll(Effect.fail('e'), (e) => Effect.succeed(`caught ${e}`))
+      const nested = yield* Effect.gen(function* () {
+        return (yield* Effect.succeed(1)) + 1
+      })
+      return { sum, caught, nested }
+    })
+    expect(await run(p)).toEqual(Exit.returned({ sum: 49_995_000, caught: 'caught e', nested: 2 }))
+  })
+
+  it('killed while it waits, the finalizer it entered runs and the generator is never resumed', async () => {
+    const log: Array<string> = []
+    const rt = Runtime.make()
+    const p = Effect.gen(function* () {
+      yield* Effect.ensuring(
+        Process.receive(t.number),
+        Effect.sync(() => log.push('finalized'))
+      )
+      log.push('resumed')
+    })
+    const pid = rt.spawn(p)
+    const watcher = rt.run(
+      Effect.gen(function* () {
+        yield* Process.monitor(pid)
+        return yield* Process.receive(Exit.Down)
+      })
+    )
+    await new Promise((r) => setTimeout(r, 10))
+    rt.spawn(Process.exit(pid, Exit.kill))
+    const down = await watcher
+    expect(down).toMatchObject({ _tag: 'Normal', value: { reason: Exit.killed } })
+    expect(log).toEqual(['finalized'])
+    await rt.shutdown()
+  })
+})

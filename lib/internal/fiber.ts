@@ -41,6 +41,9 @@ const identity = <A>(a: A): A => a
 /** `takePending`'s answer when the pending interruption was stale: go on with the value. */
 const GO_ON = new Op(op.SUCCEED, undefined)
 
+/** The `next` every generator object shares (`%GeneratorPrototype%.next`). */
+const GEN_NEXT = (Object.getPrototypeOf(function* () {}) as { prototype: Iterator<unknown> }).prototype.next
+
 /** The stack of a fiber that has never pushed a frame: shared, never pushed to. */
 const NO_FRAMES: Array<Op> = []
 
@@ -55,6 +58,13 @@ export class Fiber extends Interruption<Fiber> {
   stack: Array<Op> = NO_FRAMES
   /** Steps the scheduler lets it run between two readings of the clock (adapted to its step cost by the kernel). */
   stride = 8
+  /**
+   * The generator of an `Effect.gen` at the bottom of the stack (a process
+   * written as one `Effect.gen`, the common case): kept here rather than in
+   * a frame, so an idle generator-style process holds no frame and no stack
+   * array. It resumes when a value comes back to an empty stack.
+   */
+  gen: Iterator<unknown> | undefined = undefined
   /** Links, monitors, aliases, timers (made on first use): written by the kernel alone, read elsewhere through `./introspect.ts`. */
   rel: Relations<Fiber> | undefined = undefined
 
@@ -168,7 +178,10 @@ export class Fiber extends Interruption<Fiber> {
    */
   private startGen(body: () => Iterator<unknown>): Op | undefined {
     const it = body()
-    this.push(new Op(op.GEN_FRAME, it, it.next))
+    const next = it.next
+    // nothing below it: the bottom generator (a plain generator's `next` is the one every generator shares)
+    if (this.stack.length === 0 && this.gen === undefined && next === GEN_NEXT) this.gen = it
+    else this.push(new Op(op.GEN_FRAME, it, next))
     return this.unstack(undefined)
   }
 
@@ -241,8 +254,23 @@ export class Fiber extends Interruption<Fiber> {
     for (;;) {
       const frame = stack.pop()
       if (frame === undefined) {
-        this.finish(Ex.returned(value), RETURNED)
-        return undefined
+        const gen = this.gen
+        if (gen === undefined) {
+          this.finish(Ex.returned(value), RETURNED)
+          return undefined
+        }
+        // the bottom generator: as a GEN_FRAME below, with no frame to push back
+        DELEGATE.resuming()
+        const r = GEN_NEXT.call(gen, value)
+        DELEGATE.free = false
+        if (r.done === true) this.gen = undefined
+        if (this.left === 0) return r.done === true ? new Op(op.SUCCEED, r.value) : new Op(op.MAP, r.value, identity)
+        this.left--
+        if (r.done === true) {
+          value = r.value
+          continue
+        }
+        return r.value as Op
       }
       switch (frame._op) {
         case op.FLATMAP:
@@ -343,6 +371,7 @@ export class Fiber extends Interruption<Fiber> {
     this.status = EXITED
     this.cancelWait()
     this.stack.length = 0
+    this.gen = undefined
     this.host.exited(this, reason, cause)
     this.dropMailbox() // after: the kernel makes dead letters of what is left unread
   }
