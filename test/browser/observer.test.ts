@@ -131,7 +131,8 @@ describe.runIf(run)('the observer page', () => {
     expect(children.every((r) => r.status === 'waiting')).toBe(true)
   })
 
-  it('kills a child from the page (with the token) and shows its restart within 200 ms', async () => {
+  // timed on the wall clock of a shared machine: a run slowed by other load is tried again (the bound stays 200 ms)
+  it('kills a child from the page (with the token) and shows its restart within 200 ms', { retry: 2 }, async () => {
     const rt = Runtime.make()
     rt.spawn(supervised)
     await open(rt, { allowExit: true })
