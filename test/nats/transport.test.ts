@@ -114,7 +114,8 @@ describeNats('Transport.nats (needs nats-server)', () => {
     expect(b.endpoint.received()).toEqual([])
   })
 
-  it('layer 4, clean stop: the others see the node down within 50 ms', async () => {
+  // timed on the wall clock of a shared machine: a run slowed by other load is tried again (the bound is unchanged)
+  it('layer 4, clean stop: the others see the node down within 50 ms', { retry: 2 }, async () => {
     const { a, b } = await pair()
     a.connection.send('b', [numbered('b', 1)])
     const t0 = performance.now()
@@ -127,17 +128,22 @@ describeNats('Transport.nats (needs nats-server)', () => {
     expect(elapsed).toBeLessThan(50)
   })
 
-  it('layers 2 and 3, heartbeats then probe: a node whose connection vanished (no bye) is down within 1 s', async () => {
-    const { a, b } = await pair()
-    const nc = await natsNodeOf(a.connection)!.ready
-    a.connection.send('b', [numbered('b', 1)])
-    await b.endpoint.until(() => b.endpoint.received().length === 1)
-    const t0 = performance.now()
-    await nc.close() // as a kill -9: no bye, the server drops its subscriptions
-    await b.endpoint.until((e) => e.some((x) => x._tag === 'down'), 2000)
-    expect(performance.now() - t0).toBeLessThan(1000)
-    expect(b.endpoint.events.at(-1)).toEqual({ _tag: 'down', node: 'a', why: 'no connection' })
-  })
+  // timed on the wall clock of a shared machine: a run slowed by other load is tried again (the bound is unchanged)
+  it(
+    'layers 2 and 3, heartbeats then probe: a node whose connection vanished (no bye) is down within 1 s',
+    { retry: 2 },
+    async () => {
+      const { a, b } = await pair()
+      const nc = await natsNodeOf(a.connection)!.ready
+      a.connection.send('b', [numbered('b', 1)])
+      await b.endpoint.until(() => b.endpoint.received().length === 1)
+      const t0 = performance.now()
+      await nc.close() // as a kill -9: no bye, the server drops its subscriptions
+      await b.endpoint.until((e) => e.some((x) => x._tag === 'down'), 2000)
+      expect(performance.now() - t0).toBeLessThan(1000)
+      expect(b.endpoint.events.at(-1)).toEqual({ _tag: 'down', node: 'a', why: 'no connection' })
+    }
+  )
 
   it('a node that is silent but still connected (stalled) is probed, stays up, and is down only after silenceMs', async () => {
     const prefix = freshPrefix()
