@@ -119,7 +119,12 @@ export type Envelope =
       readonly to: WirePid | { readonly name: string }
       readonly ref: WireRef
     }
-  | { readonly _tag: 'demonitor'; readonly from: WirePid; readonly to: WirePid; readonly ref: WireRef }
+  | {
+      readonly _tag: 'demonitor'
+      readonly from: WirePid
+      readonly to: WirePid | { readonly name: string }
+      readonly ref: WireRef
+    }
   | {
       readonly _tag: 'down'
       readonly from: WirePid

@@ -30,6 +30,7 @@ import { fromKernel, type Event, type Runtime } from '../Runtime.js'
 import { Driver, runOnce, withSetup, type Check, type Outcome } from './driver.js'
 import type { Config as NodeConfig } from '../Node.js'
 import { attachNode } from '../internal/node/attach.js'
+import { isRemoteName } from '../internal/node/layer.js'
 import {
   cost,
   decode,
@@ -654,6 +655,10 @@ const show = (u: unknown): string => {
   }
 }
 
+/** A destination as the trace shows it: a name quoted, `{ name, node }` as Erlang's `{name, node}`, a pid as itself. */
+const dest = (d: unknown): string =>
+  typeof d === 'string' ? JSON.stringify(d) : isRemoteName(d) ? `{${JSON.stringify(d.name)}, ${d.node}}` : safeString(d)
+
 const formatEvent = (e: Event): string => {
   switch (e._tag) {
     case 'Spawn':
@@ -664,15 +669,15 @@ const formatEvent = (e: Event): string => {
     case 'Unlink':
       return `${e._tag} ${e.from} ${e.to}`
     case 'Monitor':
-      return `Monitor ${e.watcher} ${typeof e.target === 'string' ? JSON.stringify(e.target) : String(e.target)} ${e.ref}`
+      return `Monitor ${e.watcher} ${dest(e.target)} ${e.ref}`
     case 'Down':
       return `Down ${e.watcher} ${e.ref} ${Ex.format(e.reason)}`
     case 'Send':
-      return `Send ${e.from ?? 'outside'} -> ${typeof e.to === 'string' ? JSON.stringify(e.to) : String(e.to)} ${show(e.message)}`
+      return `Send ${e.from ?? 'outside'} -> ${dest(e.to)} ${show(e.message)}`
     case 'Receive':
       return `Receive ${e.pid} ${show(e.message)}`
     case 'DeadLetter':
-      return `DeadLetter ${typeof e.letter.to === 'string' ? JSON.stringify(e.letter.to) : String(e.letter.to)} ${e.letter.reason} ${show(e.letter.message)}`
+      return `DeadLetter ${dest(e.letter.to)} ${e.letter.reason} ${show(e.letter.message)}`
     case 'Error':
       return `Error ${e.pid} ${e.where} ${show(e.error instanceof Error ? e.error.message : e.error)}`
   }

@@ -1,6 +1,7 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { Effect, Exit, GenServer, Node, Pid, Process, Runtime, TestRuntime, Transport } from '../../lib/index.js'
+import { endpointClock, setEndpointClock } from '../../lib/internal/node/clock.js'
 
 /** Two nodes on one seeded scheduler and virtual clock: `a` runs the test program, `b` has `programs`. */
 const pair = (programs: Node.Config['programs'] = {}, seed = 1) => {
@@ -404,5 +405,45 @@ describe('nodes over Transport.memory', () => {
     )
     expect(await r).toEqual({ _tag: 'Normal', value: ':noconnection' })
     await a.shutdown()
+  })
+  it('a { name, node } destination prints as {name, node} in a trace', () => {
+    const { a } = pair({ parked })
+    a.runSync(Process.send({ name: 'srv', node: 'b' }, 'hi'))
+    expect(TestRuntime.format(a.trace)).toContain('-> {"srv", b} "hi"')
+  })
+
+  it('demonitoring a { name, node } monitor reaches the other node: no DOWN comes back when the process ends', () => {
+    // the memory transport, with what each node receives written down
+    const net = Transport.memory()
+    const log: Array<string> = []
+    const spy: Transport.Transport = {
+      kind: 'spy',
+      attach: (endpoint) => {
+        const seen: Transport.Endpoint = {
+          ...endpoint,
+          receive: (from, batch) => {
+            for (const e of batch) log.push(`${endpoint.self.name} <- ${from.name} ${e._tag}`)
+            endpoint.receive(from, batch)
+          }
+        }
+        setEndpointClock(seen, endpointClock(endpoint)!)
+        return net.attach(seen)
+      }
+    }
+    const a = TestRuntime.make({ seed: 1, node: { name: 'a', transport: spy, creation: 1 } })
+    const b = a.peer({ name: 'b', transport: spy, creation: 1 })
+    b.spawn(waitFor(Stop), { name: 'srv' })
+    const r = a.runSync(
+      Effect.gen(function* () {
+        const ref = yield* Process.monitor({ name: 'srv', node: 'b' })
+        yield* Process.sleep(10)
+        const was = yield* Process.demonitor(ref)
+        yield* Process.send({ name: 'srv', node: 'b' }, 'stop')
+        yield* Process.sleep(50)
+        return was
+      })
+    )
+    expect(r).toEqual({ _tag: 'Normal', value: true })
+    expect(log).toEqual(['b <- a monitor', 'b <- a demonitor', 'b <- a sendName'])
   })
 })

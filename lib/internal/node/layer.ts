@@ -540,15 +540,19 @@ export class NodeLayer implements Identities {
     if (r === undefined || w === undefined) return false
     r.monitors.delete(ref)
     const p = this.peers.get(w.node)
-    // a monitor by name is forgotten here only: the DOWN that may still come is ignored
-    if (p !== undefined && w.target instanceof RemotePid)
+    if (p !== undefined && w.target !== undefined)
       this.enqueue(p, {
         _tag: 'demonitor',
         from: this.pidOut(from.pid),
-        to: wirePid(w.target, this.self),
+        to: this.watched(w.target),
         ref: this.refOut(ref)
       })
     return true
+  }
+
+  /** What a monitor watches, as the wire names it: a pid, or a name on the watched node. */
+  private watched(target: RemotePid | string): WirePid | { readonly name: string } {
+    return target instanceof RemotePid ? wirePid(target, this.self) : { name: target }
   }
 
   exit2(from: Fiber | undefined, pid: RemotePid, reason: Reason): void {
@@ -603,8 +607,8 @@ export class NodeLayer implements Identities {
     }
     for (const [ref, m] of r.monitors) {
       const p = this.peers.get(m.node)
-      if (p !== undefined && m.target instanceof RemotePid)
-        this.enqueue(p, { _tag: 'demonitor', from: me, to: wirePid(m.target, this.self), ref: this.refOut(ref) })
+      if (p !== undefined && m.target !== undefined)
+        this.enqueue(p, { _tag: 'demonitor', from: me, to: this.watched(m.target), ref: this.refOut(ref) })
     }
     for (const p of this.peers.values()) p.fibers.delete(f)
   }
@@ -798,7 +802,8 @@ export class NodeLayer implements Identities {
         return
       }
       case 'demonitor': {
-        const t = this.target(e.to)
+        // by name: the process that has the name now (as Erlang, a monitor by name watches the process it found)
+        const t = 'name' in e.to ? k.names.get(e.to.name) : this.target(e.to)
         if (t !== undefined) this.rels.get(t)?.watchers.delete(this.refIn(e.ref) as RemoteRef)
         return
       }
