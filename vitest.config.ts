@@ -56,7 +56,10 @@ export default defineConfig({
           include: integration,
           exclude: excluded,
           // a nats-server for test/nats (skipped with one line where the binary is missing, unless CI)
-          globalSetup: ['test/nats/global-setup.ts']
+          globalSetup: ['test/nats/global-setup.ts'],
+          // one file at a time: their checks within a bound (a restart shown in the page within
+          // 200 ms, noconnection within 1 s of a kill -9) are not to share the two cores with another
+          maxWorkers: 1
         }
       }
     ]

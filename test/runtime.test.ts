@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import * as O from 'fp-ts/lib/Option.js'
 import * as t from 'io-ts'
 import { Effect, Exit, Process, Runtime, run } from '../lib/index.js'
+import { nodeBundle } from './node-bundle.js'
 
 // The runtime, its streams, fairness, and leaving nothing behind.
 
@@ -330,8 +331,7 @@ rt.run(program).then((r) => console.log('RESULT ' + JSON.stringify(r)))
 `
     )
     try {
-      const tsx = join(root, 'node_modules', '.bin', 'tsx')
-      const result = spawnSync(tsx, [script], { cwd: root, encoding: 'utf8', timeout: 45_000 })
+      const result = spawnSync(process.execPath, [nodeBundle(script)], { cwd: root, encoding: 'utf8', timeout: 45_000 })
       expect(result.error).toBeUndefined()
       expect(result.signal).toBeNull()
       expect(result.stderr).toBe('')

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { macrotaskOf, type Host } from '../../lib/internal/macrotask.js'
 import { Scheduler } from '../../lib/index.js'
+import { nodeBundle } from '../node-bundle.js'
 
 /** Node's own `MessageChannel` (its declared port type lacks the `onmessage` it has). */
 const NodeChannel = globalThis.MessageChannel as unknown as Host['MessageChannel']
@@ -64,12 +65,12 @@ describe('the macrotask choice', () => {
 })
 
 const run = promisify(execFile)
-const script = fileURLToPath(new URL('./without.ts', import.meta.url))
+const script = nodeBundle(fileURLToPath(new URL('./without.ts', import.meta.url)))
 
 /** Runs `without.ts` with `deleted` globals deleted; its JSON line. */
 const without = async (...deleted: ReadonlyArray<string>): Promise<unknown> => {
   // a hang (a port keeping Node alive, a drain never posted) fails by the timeout
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, ...deleted], { timeout: 30_000 })
+  const { stdout } = await run(process.execPath, [script, ...deleted], { timeout: 30_000 })
   return JSON.parse(stdout)
 }
 

@@ -8,14 +8,16 @@ import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { nodeBundle } from '../node-bundle.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
 
-/** Runs a script of `scripts/` in a fresh Node; its output, exit code and wall time. */
+/** Runs a script of `scripts/` (its bundle) in a fresh Node; its output, exit code and wall time. */
 const runScript = (name: string) => {
+  const script = nodeBundle(join(here, 'scripts', name))
   const start = performance.now()
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'scripts', name)], {
+  const r = spawnSync(process.execPath, [script], {
     cwd: root,
     encoding: 'utf8',
     timeout: 30_000
