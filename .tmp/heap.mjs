@@ -1,6 +1,6 @@
 import v8 from 'node:v8'
 import * as t from 'io-ts'
-const lib = await import(process.env.LIB ?? '/work/wt/perf-10/dist/index.js')
+const lib = await import(process.env.LIB ?? '/work/wt/perf-10b/dist/index.js')
 const { Effect, Process, Runtime } = lib
 const N = 20000
 const style = process.argv[2]

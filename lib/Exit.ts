@@ -548,6 +548,18 @@ export const ExitSignal: Type<ExitSignal, ExitSignal, unknown> = t.type(
   'ExitSignal'
 )
 
+/** What a DOWN names: a pid, or the registered name a monitor was set by (`is` allocates nothing, unlike `t.union`'s). */
+const pidOrName: Type<Pid<unknown> | string, Pid<unknown> | string, unknown> = new t.Type<
+  Pid<unknown> | string,
+  Pid<unknown> | string,
+  unknown
+>(
+  '(Pid | string)',
+  (u): u is Pid<unknown> | string => typeof u === 'string' || pid.is(u),
+  (u, c) => (typeof u === 'string' || pid.is(u) ? t.success(u) : t.failure(u, c)),
+  t.identity
+)
+
 /**
  * io-ts codec for the `DOWN` message a monitoring process gets.
  *
@@ -559,7 +571,7 @@ export const ExitSignal: Type<ExitSignal, ExitSignal, unknown> = t.type(
  * @since 0.1.0
  */
 export const Down: Type<Down, Down, unknown> = t.type(
-  { _tag: t.literal('DOWN'), ref, pid: t.union([pid, t.string]), reason },
+  { _tag: t.literal('DOWN'), ref, pid: pidOrName, reason },
   'Down'
 )
 

@@ -573,3 +573,108 @@ describe('receive(codec) is one shared instruction', () => {
     )
   })
 })
+
+describe('a process holding one message (kept without a mailbox)', () => {
+  /** A codec that counts how often it is asked. */
+  const counting = () => {
+    const seen: Array<unknown> = []
+    const isWanted = (u: unknown): u is 'wanted' => {
+      seen.push(u)
+      return u === 'wanted'
+    }
+    const Wanted = new t.Type<'wanted', 'wanted', unknown>(
+      'Wanted',
+      isWanted,
+      (u, c) => (isWanted(u) ? t.success(u) : t.failure(u, c)),
+      t.identity
+    )
+    return { seen, Wanted }
+  }
+
+  it('an unmatched single message stays first; one that matches later is taken; each decoded once per receive', async () => {
+    const { seen, Wanted } = counting()
+    const rt = Runtime.make()
+    const pid = rt.spawn(
+      Effect.gen(function* () {
+        const got = yield* Process.receive(Wanted)
+        // what is left, in order, without waiting
+        return { got, left: yield* drain() }
+      })
+    )
+    await untilWaiting(rt, pid)
+    rt.send(pid, 'first')
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    await untilWaiting(rt, pid)
+    expect(rt.processes().find((p) => p.pid === pid)?.mailbox).toBe(1)
+    rt.send(pid, 'second')
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    await untilWaiting(rt, pid)
+    const done = new Promise<Exit.Reason>((resolve) => {
+      const sub = rt.exits$.subscribe((e) => {
+        if (e.pid === pid) {
+          sub.unsubscribe()
+          resolve(e.reason)
+        }
+      })
+    })
+    rt.send(pid, 'wanted')
+    expect(await done).toEqual(Exit.returned({ got: 'wanted', left: ['first', 'second'] }))
+    // 'first' and 'second' decoded once each by the waiting receive, 'wanted' once
+    expect(seen).toEqual(['first', 'second', 'wanted'])
+  })
+
+  it('a timer waking the receive does not decode the unmatched message again; the after clause runs', async () => {
+    const { seen, Wanted } = counting()
+    const rt = Runtime.make()
+    const r = await rt.run(
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        yield* Process.send(me, 'other')
+        const v = yield* Process.receive(
+          Process.on(Wanted, (w) => Effect.succeed(w as string)),
+          Process.after(20, () => Effect.succeed('timeout'))
+        )
+        return { v, left: yield* drain() }
+      })
+    )
+    expect(r).toEqual(Exit.returned({ v: 'timeout', left: ['other'] }))
+    expect(seen).toEqual(['other'])
+  })
+
+  it('messages and mailbox size are reported alike with one message or many', async () => {
+    const rt = Runtime.make()
+    const pid = rt.spawn(Process.receive(t.string))
+    await untilWaiting(rt, pid)
+    rt.send(pid, 1)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    expect(rt.processes().find((p) => p.pid === pid)?.mailbox).toBe(1)
+    rt.send(pid, 2)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    expect(rt.processes().find((p) => p.pid === pid)?.mailbox).toBe(2)
+    const dead: Array<unknown> = []
+    const sub = rt.deadLetters$.subscribe((d) => dead.push(d.message))
+    await rt.shutdown()
+    sub.unsubscribe()
+    expect(dead).toEqual([1, 2])
+  })
+})
+
+describe('a continuation that returns no Effect', () => {
+  it('a receive handler returning undefined is a defect naming it, not a hang', async () => {
+    const r = await Runtime.make().run(
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        yield* Process.send(me, 1)
+        return yield* Process.receive(Process.on(t.number, () => undefined as never))
+      })
+    )
+    expect(r._tag).toBe('Defect')
+    expect(String((r as { defect: unknown }).defect)).toMatch(/expected an Effect, got undefined/)
+  })
+
+  it('a flatMap continuation returning undefined is a defect naming it', async () => {
+    const r = await Runtime.make().run(Effect.flatMap(Effect.succeed(1), () => undefined as never))
+    expect(r._tag).toBe('Defect')
+    expect(String((r as { defect: unknown }).defect)).toMatch(/expected an Effect, got undefined/)
+  })
+})

@@ -116,7 +116,9 @@ export class Fiber extends Interruption<Fiber> {
           }
           cur = this.step(cur)
         }
-        return this.left
+        // a slice ends with the fiber waiting, runnable or exited: still running, a continuation returned no Effect
+        if (this.status !== RUNNING) return this.left
+        cur = notAnEffect(undefined)
       } catch (e) {
         // a throw while waiting in a receive (a codec on a rescan) leaves it: the finalizers get a fresh one
         if (this.rop !== undefined) this.leaveReceive()

@@ -19,6 +19,9 @@ import type { Op } from './op.js'
 /** A removed message in the middle of the mailbox. */
 const HOLE: unique symbol = Symbol('hole')
 
+/** No message: the inline slot of a process without a `Mailbox` is empty (see `./waits.ts`). */
+export const EMPTY: unique symbol = Symbol('empty')
+
 /** Receive clauses: one clause alone (the common case, no array), or several tried in order. */
 export type Clauses = OnClause | ReadonlyArray<OnClause>
 
@@ -154,7 +157,7 @@ export class Mailbox {
 export const NO_MATCH: unique symbol = Symbol('no match')
 
 /** `msg` as `clause` decodes it, or `NO_MATCH`. */
-const decode = (clause: OnClause, msg: unknown): unknown => {
+export const decode = (clause: OnClause, msg: unknown): unknown => {
   if (clause.fast) return (clause.codec as unknown as { is: (u: unknown) => boolean }).is(msg) ? msg : NO_MATCH
   const v = clause.codec.decode(msg)
   return v._tag === 'Left' ? NO_MATCH : v.right

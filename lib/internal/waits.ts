@@ -12,9 +12,9 @@
  */
 import type { Decoder } from 'io-ts'
 import type { Cause } from '../Exit.js'
-import { NO_CLAUSES, type AfterClause } from './clause.js'
+import { NO_CLAUSES, type AfterClause, type OnClause } from './clause.js'
 import type { Host } from './host.js'
-import { Mailbox, NO_MATCH, type Clauses } from './mailbox.js'
+import { decode, EMPTY, Mailbox, NO_MATCH, type Clauses } from './mailbox.js'
 import * as op from './op.js'
 import { Op } from './op.js'
 import type { PidImpl } from './pid.js'
@@ -71,7 +71,15 @@ export abstract class Waits<F> {
   pending: Op | undefined = undefined
   /** The receive the fiber waits in (undefined when not in a receive). */
   protected rop: Op | undefined = undefined
-  /** Made by the first message. */
+  /**
+   * The one message of a process that holds no other (`EMPTY` when none):
+   * most processes take their messages one at a time, and never need a
+   * `Mailbox`. Invariants: it holds a message only while `mailbox` is
+   * `undefined`, and never one the waiting receive has already tried (a
+   * receive it does not match moves it into a `Mailbox` behind the cursor).
+   */
+  private one: unknown = EMPTY
+  /** Made when a second message arrives while one waits (or a receive leaves one unmatched); kept after. */
   private mailbox: Mailbox | undefined = undefined
   protected rare: Rare | undefined = undefined
 
@@ -199,23 +207,30 @@ export abstract class Waits<F> {
   /** An exited process's messages are let go. */
   protected dropMailbox(): void {
     this.mailbox = undefined
+    this.one = EMPTY
   }
 
   /** Number of messages waiting. */
   get mailboxSize(): number {
-    return this.mailbox === undefined ? 0 : this.mailbox.size
+    return this.mailbox !== undefined ? this.mailbox.size : this.one === EMPTY ? 0 : 1
   }
 
   /** The messages waiting, oldest first (a copy). */
   messages(): Array<unknown> {
-    return this.mailbox === undefined ? [] : this.mailbox.messages()
+    return this.mailbox !== undefined ? this.mailbox.messages() : this.one === EMPTY ? [] : [this.one]
   }
 
   /** Appends a message; wakes the fiber if it waits in a receive that may take it. */
   deliver(message: unknown): void {
     if (this.status === EXITED) return
-    if (this.mailbox === undefined) this.mailbox = new Mailbox(message)
-    else this.mailbox.push(message)
+    if (this.mailbox !== undefined) this.mailbox.push(message)
+    else if (this.one === EMPTY) this.one = message
+    else {
+      // a second message: both go to a mailbox (the first not yet tried, or it would be in one already)
+      this.mailbox = new Mailbox(this.one)
+      this.mailbox.push(message)
+      this.one = EMPTY
+    }
     // a receive with clauses may take it (one with only `after` is a sleep)
     if (this.status === WAITING && this.rop !== undefined && this.rop.i0 !== NO_CLAUSES) this.wake()
   }
@@ -223,15 +238,21 @@ export abstract class Waits<F> {
   /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
   findFirst(pred: (m: unknown) => boolean): unknown {
     const m = this.mailbox
-    const i = m === undefined ? -1 : m.indexOf(pred)
-    return i < 0 ? undefined : (m as Mailbox).at(i)
+    if (m === undefined) return this.one !== EMPTY && pred(this.one) ? this.one : undefined
+    const i = m.indexOf(pred)
+    return i < 0 ? undefined : m.at(i)
   }
 
   /** Removes the first waiting message `pred` accepts; `true` if one was removed. */
   removeFirst(pred: (m: unknown) => boolean): boolean {
     const m = this.mailbox
-    const i = m === undefined ? -1 : m.indexOf(pred)
-    if (i >= 0) (m as Mailbox).take(i)
+    if (m === undefined) {
+      if (this.one === EMPTY || !pred(this.one)) return false
+      this.one = EMPTY
+      return true
+    }
+    const i = m.indexOf(pred)
+    if (i >= 0) m.take(i)
     return i >= 0
   }
 
@@ -239,7 +260,10 @@ export abstract class Waits<F> {
   protected receive(cur: Op): Op | undefined {
     const fresh = this.rop === undefined
     const m = this.mailbox
-    if (m !== undefined && cur.i0 !== NO_CLAUSES) {
+    if (this.one !== EMPTY && cur.i0 !== NO_CLAUSES) {
+      const next = this.receiveOne(cur.i0 as Clauses, fresh)
+      if (next !== NO_MATCH) return next
+    } else if (m !== undefined && cur.i0 !== NO_CLAUSES) {
       const decoded = m.select(cur.i0 as Clauses, fresh ? m.first : m.cursor)
       if (decoded !== NO_MATCH) {
         const handler = m.handler as (m: unknown) => Op
@@ -265,6 +289,37 @@ export abstract class Waits<F> {
     this.cur = cur
     this.status = WAITING
     return undefined
+  }
+
+  /**
+   * A receive tries the one message held without a mailbox: the handler's
+   * instruction if a clause matches it; else it moves into a `Mailbox`,
+   * behind the cursor (tried), and `NO_MATCH`.
+   */
+  private receiveOne(clauses: Clauses, fresh: boolean): Op | typeof NO_MATCH {
+    const message = this.one
+    let clause: OnClause | undefined
+    let decoded: unknown = NO_MATCH
+    if (!Array.isArray(clauses)) {
+      clause = clauses as OnClause
+      decoded = decode(clause, message)
+    } else
+      for (let c = 0; c < clauses.length && decoded === NO_MATCH; c++) {
+        clause = clauses[c] as OnClause
+        decoded = decode(clause, message)
+      }
+    if (decoded === NO_MATCH) {
+      this.mailbox = new Mailbox(message)
+      this.mailbox.cursor = 1
+      this.one = EMPTY
+      return NO_MATCH
+    }
+    this.one = EMPTY
+    if (!fresh) this.leaveReceive()
+    if (this.host.tracing) this.host.received(this.self, message)
+    const next = (clause as OnClause).handler(decoded)
+    this.point()
+    return next
   }
 
   /** The `after` clause: its handler when the time is up, else (re-)arms its timer and the fiber waits. */
