@@ -334,11 +334,11 @@ export class Kernel implements Host<Fiber> {
           l.rel?.links?.delete(f)
           linkSignal(l, pid, reason)
         }
-      if (r.watch !== undefined || r.watchers !== undefined)
-        r.eachWatcher((ref, watcher, target) => {
-          watcher.rel?.monitors?.delete(ref)
-          this.down(watcher, ref as RefImpl, target, reason)
-        })
+      // every monitor on it, oldest first (as `Relations.eachWatcher`; written out: no closure per exit)
+      const w = r.watch
+      if (w !== undefined) this.watchedExited(r.watchRef as RefImpl, w[0], w[1], reason)
+      if (r.watchers !== undefined)
+        for (const [ref, [watcher, target]] of r.watchers) this.watchedExited(ref as RefImpl, watcher, target, reason)
       if (r.monitors !== undefined) for (const [ref, [target]] of r.monitors) target?.rel?.dropWatcher(ref)
       if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
       if (r.timers !== undefined) for (const ref of r.timers) this.dropTimer(ref as RefImpl)
@@ -743,6 +743,12 @@ export class Kernel implements Host<Fiber> {
   /** A `Link`/`Unlink` event (the node layer's remote links). */
   emitLink(tag: 'Link' | 'Unlink', from: PidImpl, to: PidImpl): void {
     if (this.tracing) this.emit({ _tag: tag, from: toPid(from), to: toPid(to) })
+  }
+
+  /** A process `watcher` monitored (by `ref`) has exited: the monitor is gone, and its DOWN goes out. */
+  private watchedExited(ref: RefImpl, watcher: Fiber, target: PidImpl | string, reason: Reason): void {
+    watcher.rel?.monitors?.delete(ref)
+    this.down(watcher, ref, target, reason)
   }
 
   private down(watcher: Fiber, ref: RefImpl, target: PidImpl | string, reason: Reason): void {
