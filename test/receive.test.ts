@@ -20,6 +20,22 @@ const NumberFromString = new t.Type<number, string, unknown>(
   String
 )
 
+/** A codec of the one message 'wanted' that records every value it is asked about, in `seen`. */
+const counting = () => {
+  const seen: Array<unknown> = []
+  const isWanted = (u: unknown): u is 'wanted' => {
+    seen.push(u)
+    return u === 'wanted'
+  }
+  const Wanted = new t.Type<'wanted', 'wanted', unknown>(
+    'Wanted',
+    isWanted,
+    (u, c) => (isWanted(u) ? t.success(u) : t.failure(u, c)),
+    t.identity
+  )
+  return { seen, Wanted }
+}
+
 /** The value a process returned (fails the test for any other exit). */
 const valueOf = <A>(r: Exit.Reason<unknown, A>): A => {
   if (r._tag !== 'Normal') throw new Error(`expected a normal exit, got ${Exit.format(r)}`)
@@ -269,17 +285,7 @@ describe('message order', () => {
 
 describe('scan position', () => {
   it('a waiting receive decodes each new message once, not the whole mailbox again', async () => {
-    let calls = 0
-    const isWanted = (u: unknown): u is 'wanted' => {
-      calls++
-      return u === 'wanted'
-    }
-    const Wanted = new t.Type<'wanted', 'wanted', unknown>(
-      'Wanted',
-      isWanted,
-      (u, c) => (isWanted(u) ? t.success(u) : t.failure(u, c)),
-      t.identity
-    )
+    const { seen, Wanted } = counting()
     const M = 10_000
     const rt = Runtime.make()
     const pid = rt.spawn(
@@ -299,7 +305,7 @@ describe('scan position', () => {
     })
     await untilWaiting(rt, pid)
     expect(rt.processes().find((p) => p.pid === pid)?.mailbox).toBe(M)
-    const first = calls
+    const first = seen.length
     // the first scan decodes each of the 10,000 messages (once, maybe twice if both `is` and `validate` run)
     expect(first).toBeGreaterThanOrEqual(M)
     expect(first).toBeLessThanOrEqual(2 * M)
@@ -309,7 +315,7 @@ describe('scan position', () => {
       await new Promise<void>((resolve) => setImmediate(resolve))
       await untilWaiting(rt, pid)
     }
-    const more = calls - first
+    const more = seen.length - first
     expect(more).toBeGreaterThanOrEqual(100)
     expect(more).toBeLessThanOrEqual(200)
     expect(rt.processes().find((p) => p.pid === pid)?.mailbox).toBe(M + 100)
@@ -575,22 +581,6 @@ describe('receive(codec) is one shared instruction', () => {
 })
 
 describe('a process holding one message (kept without a mailbox)', () => {
-  /** A codec that counts how often it is asked. */
-  const counting = () => {
-    const seen: Array<unknown> = []
-    const isWanted = (u: unknown): u is 'wanted' => {
-      seen.push(u)
-      return u === 'wanted'
-    }
-    const Wanted = new t.Type<'wanted', 'wanted', unknown>(
-      'Wanted',
-      isWanted,
-      (u, c) => (isWanted(u) ? t.success(u) : t.failure(u, c)),
-      t.identity
-    )
-    return { seen, Wanted }
-  }
-
   it('an unmatched single message stays first; one that matches later is taken; each decoded once per receive', async () => {
     const { seen, Wanted } = counting()
     const rt = Runtime.make()

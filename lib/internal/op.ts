@@ -124,45 +124,26 @@ class YieldStar implements IterableIterator<Op, unknown, unknown> {
  *
  * @internal
  */
-class Delegate implements IterableIterator<Op, unknown, unknown> {
-  done = false
-  value: unknown = undefined
+class Delegate extends YieldStar {
   /** It may be taken: the fiber is resuming a generator that has not taken it yet. */
   free = false
-  /** Taken and not yet asked: the next `next` yields the effect. */
-  private starting = false
 
+  constructor() {
+    super(undefined)
+  }
+
+  /** A `yield*` takes it for `effect`: from here it is that `yield*`'s fresh `YieldStar`. */
   take(effect: Op): this {
     this.free = false
-    this.starting = true
+    this.done = undefined
     this.value = effect
     return this
   }
 
-  /** Before a fiber resumes a generator: a `yield*` waiting on it gets the value back. */
+  /** Before a fiber resumes a generator: a `yield*` waiting on it gets the value back (its second `next`). */
   resuming(): void {
     this.free = true
-    this.starting = false
-  }
-
-  next(a?: unknown): IteratorResult<Op, unknown> {
-    if (this.starting) {
-      this.starting = false
-      this.done = false
-    } else {
-      this.done = true
-      this.value = a
-    }
-    return this as IteratorResult<Op, unknown>
-  }
-  return(a?: unknown): IteratorResult<Op, unknown> {
-    return { done: true, value: a }
-  }
-  throw(e?: unknown): IteratorResult<Op, unknown> {
-    throw e
-  }
-  [Symbol.iterator](): this {
-    return this
+    this.done = false
   }
 }
 
