@@ -570,10 +570,7 @@ const pidOrName: Type<Pid<unknown> | string, Pid<unknown> | string, unknown> = n
  * @category codecs
  * @since 0.1.0
  */
-export const Down: Type<Down, Down, unknown> = t.type(
-  { _tag: t.literal('DOWN'), ref, pid: pidOrName, reason },
-  'Down'
-)
+export const Down: Type<Down, Down, unknown> = t.type({ _tag: t.literal('DOWN'), ref, pid: pidOrName, reason }, 'Down')
 
 // -------------------------------------------------------------------------------------
 // receive patterns
