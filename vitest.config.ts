@@ -17,13 +17,16 @@ const integration = [
 /**
  * Fast files that must each run in a fresh module graph: the OTP files are imported a second
  * time by `test/otp-on-test-runtime.test.ts` after it switches `test/interpreter.ts` to
- * `TestRuntime`; the reliability and host files install process-wide handlers or globals.
+ * `TestRuntime`; the reliability and host files install process-wide handlers or globals; the
+ * ported Task tests time 1 ms tasks against 50 ms timeouts on real timers, so nothing another
+ * file left running may share their event loop.
  */
 const isolated = [
   'test/{Task,Agent,GenServer,Supervisor,DynamicSupervisor,start-throws,task-stream,registry}.test.ts',
   'test/otp-on-test-runtime.test.ts',
   'test/reliability/**/*.test.ts',
-  'test/host/**/*.test.ts'
+  'test/host/**/*.test.ts',
+  'test/elixir/task.test.ts'
 ]
 
 // the size-heavy checks run by `npm run test:size` (vitest.size.config.ts)
