@@ -71,12 +71,14 @@ interface Log {
   readonly ended: Map<string, number>
   /** When each node was killed. */
   readonly killed: Map<string, number>
+  /** When each linker's `link` returned (virtual ms). */
+  readonly linked: Map<string, number>
 }
 
 const Msg = t.type({ sender: t.number, n: t.number })
 
 const run = (plan: Plan) => {
-  const log: Log = { received: [], signals: [], ended: new Map(), killed: new Map() }
+  const log: Log = { received: [], signals: [], ended: new Map(), killed: new Map(), linked: new Map() }
   const net = Transport.memory()
   let rt: TestRuntime.TestRuntime | undefined
   const now = (): number => rt?.now ?? 0
@@ -132,7 +134,10 @@ const run = (plan: Plan) => {
     ),
     linker: Node.program(t.type({ id: t.number, to: Process.pid, sink: t.number, life: t.number }), (a) =>
       Effect.flatMap(Process.link(a.to), () =>
-        sinkLike(`linker${a.id}`, a.life, () => undefined, { pid: a.to, as: `sink${a.sink}` })
+        Effect.flatMap(
+          Effect.sync(() => log.linked.set(`linker${a.id}`, now())),
+          () => sinkLike(`linker${a.id}`, a.life, () => undefined, { pid: a.to, as: `sink${a.sink}` })
+        )
       )
     )
   }
@@ -229,7 +234,18 @@ describe('distribution laws over Transport.memory, with random faults', () => {
           if (le === undefined || se === undefined) continue // the linker never started (its node was unreachable)
           // the one that lived on for a while after the other ended got exactly one signal from it
           if (se + 100 < le) expect(pairs.get(`${linker}<-${sink}`)).toBe(1)
-          if (le + 100 < se) expect(pairs.get(`${sink}<-${linker}`)).toBe(1)
+          // the sink hears of the link only when the linker's LINK signal reaches its node: a partition of
+          // the two nodes by then (a delayed path takes up to 30 ms) may have lost it, as Erlang loses
+          // signals in flight on a lost connection; the sink then knows no link, and gets no signal
+          const linkedAt = log.linked.get(linker) ?? 0
+          const [ln, sn] = [NODES[l.on], NODES[l.to]]
+          const linkLost = plan.faults.some(
+            (f) =>
+              f.kind === 'partition' &&
+              ((f.x === ln && f.y === sn) || (f.x === sn && f.y === ln)) &&
+              f.at <= linkedAt + 30
+          )
+          if (le + 100 < se && !linkLost) expect(pairs.get(`${sink}<-${linker}`)).toBe(1)
           for (const s of log.signals.filter(
             (x) => (x.at === linker && x.from === sink) || (x.at === sink && x.from === linker)
           ))
@@ -238,7 +254,21 @@ describe('distribution laws over Transport.memory, with random faults', () => {
             )
         }
       }),
-      { numRuns: NUM_RUNS }
+      {
+        numRuns: NUM_RUNS,
+        // found by a random run: a link set up while its nodes were being partitioned (the sink never heard of it)
+        examples: [
+          [
+            {
+              seed: 0,
+              lives: [50, 50, 121],
+              sends: [{ from: 0, to: 0, count: 1, gap: 0 }],
+              links: [{ on: 0, to: 2, life: 20 }],
+              faults: [{ at: 0, kind: 'partition', x: 'c', y: 'a', ms: 0 }]
+            }
+          ]
+        ]
+      }
     )
   })
 })
