@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { main as keyValStore } from '../examples/key-val-store.js'
 import { main as keyValStoreAgent } from '../examples/key-val-store-agent.js'
 import { main as linkedCrash } from '../examples/linked-crash.js'
@@ -17,6 +17,7 @@ import { main as supervisionTree } from '../examples/supervision-tree.js'
 import { main as testingExplore } from '../examples/testing-explore.js'
 import { main as testingKit } from '../examples/testing-kit.js'
 import { main as testingRuntime } from '../examples/testing-runtime.js'
+import { capturedLog } from './support.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
@@ -56,16 +57,7 @@ const linkedCrashResult = {
 }
 
 // The examples print as they go: capture it (and keep the test output quiet).
-let lines: Array<string> = []
-beforeEach(() => {
-  lines = []
-  vi.spyOn(console, 'log').mockImplementation((...args: ReadonlyArray<unknown>) => {
-    lines.push(args.map(String).join(' '))
-  })
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const lines = capturedLog()
 
 describe('process-model examples', () => {
   it('key-val-store: puts and gets, the malformed Put is a dead letter with its io-ts report', async () => {

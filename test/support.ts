@@ -5,6 +5,7 @@
 import * as t from 'io-ts'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Process, type Runtime } from '../lib/index.js'
+import { afterEach, beforeEach, vi } from 'vitest'
 import { run } from './interpreter.js'
 
 type Pid = Process.Pid<unknown>
@@ -102,4 +103,23 @@ export const runLogged = async <E, A>(log: ReadonlyArray<string>, program: Effec
     )
   )
   return { reason, log: seen }
+}
+
+/**
+ * What `console.log` printed during the running test, one string per call
+ * (the examples print as they go): captured, and kept out of the test output.
+ * Call it once at the top of a test file; the array is emptied before each test.
+ */
+export const capturedLog = (): ReadonlyArray<string> => {
+  const lines: Array<string> = []
+  beforeEach(() => {
+    lines.length = 0
+    vi.spyOn(console, 'log').mockImplementation((...args: ReadonlyArray<unknown>) => {
+      lines.push(args.map(String).join(' '))
+    })
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+  return lines
 }

@@ -78,53 +78,18 @@ if (process.env['NATS_BENCH_NO_BUILD'] === undefined) {
   if (build.status !== 0) process.exit(1)
 }
 const server = await startNatsServer(bin)
-const sides: Record<string, (round: number) => Promise<Row>> = {
-  raw: async (round) => {
-    const prefix = `raw${round}`
-    const stop = await startHelper([join(here, 'raw.ts'), 'echo', server.url, prefix])
+/** One side: its `echo` helper started, then its `ping` run timed (each in a fresh process; `file` is raw, transport or ours). */
+const side =
+  (name: string) =>
+  async (round: number): Promise<Row> => {
+    const file = join(here, `${name}.ts`)
+    const prefix = `${name}${round}`
+    const stop = await startHelper([file, 'echo', server.url, prefix])
     try {
       return await runJson(process.execPath, [
         '--import',
         'tsx',
-        join(here, 'raw.ts'),
-        'ping',
-        server.url,
-        prefix,
-        String(seqN),
-        String(pairs),
-        String(perPair)
-      ])
-    } finally {
-      stop()
-    }
-  },
-  transport: async (round) => {
-    const prefix = `transport${round}`
-    const stop = await startHelper([join(here, 'transport.ts'), 'echo', server.url, prefix])
-    try {
-      return await runJson(process.execPath, [
-        '--import',
-        'tsx',
-        join(here, 'transport.ts'),
-        'ping',
-        server.url,
-        prefix,
-        String(seqN),
-        String(pairs),
-        String(perPair)
-      ])
-    } finally {
-      stop()
-    }
-  },
-  ours: async (round) => {
-    const prefix = `ours${round}`
-    const stop = await startHelper([join(here, 'ours.ts'), 'echo', server.url, prefix])
-    try {
-      return await runJson(process.execPath, [
-        '--import',
-        'tsx',
-        join(here, 'ours.ts'),
+        file,
         'ping',
         server.url,
         prefix,
@@ -136,6 +101,10 @@ const sides: Record<string, (round: number) => Promise<Row>> = {
       stop()
     }
   }
+const sides: Record<string, (round: number) => Promise<Row>> = {
+  raw: side('raw'),
+  transport: side('transport'),
+  ours: side('ours')
 }
 // NATS_BENCH_BASE=<dir>: a side `base`, ours on another build's dist/ (before/after in one run)
 const base = process.env['NATS_BENCH_BASE']

@@ -3,21 +3,13 @@
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { main } from '../../examples/workers-supervisor.js'
+import { capturedLog } from '../support.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-let lines: Array<string> = []
-beforeEach(() => {
-  lines = []
-  vi.spyOn(console, 'log').mockImplementation((...args: ReadonlyArray<unknown>) => {
-    lines.push(args.map(String).join(' '))
-  })
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const lines = capturedLog()
 
 const squares = Array.from({ length: 12 }, (_, i) => (i + 1) ** 2)
 
