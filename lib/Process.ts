@@ -113,13 +113,25 @@ const spawnOpts = (
   link: boolean,
   monitor: boolean
 ): SpawnOpts => {
+  if (options === undefined) return link ? (monitor ? LINK_MONITOR : LINK) : monitor ? MONITOR : PLAIN
   checkObject(where, 'options', options)
-  const mailbox = checkMailbox(where, options?.mailbox)
+  const mailbox = checkMailbox(where, options.mailbox)
   return mailbox === undefined ? { link, monitor } : { mailbox, link, monitor }
 }
 
+/** The options of a spawn given none, one object each (a spawn in a loop allocates none). */
+const PLAIN: SpawnOpts = { link: false, monitor: false }
+const LINK: SpawnOpts = { link: true, monitor: false }
+const MONITOR: SpawnOpts = { link: false, monitor: true }
+const LINK_MONITOR: SpawnOpts = { link: true, monitor: true }
+
+/** `spawn`'s primitive (its program and options are the instruction's slots: no closure per spawn). */
+const spawnPid: Prim = (f, program, opts) => f.host.spawn(f, program as Op, opts as SpawnOpts)[0]
+/** `spawnMonitor`'s: the pid and the monitor's ref. */
+const spawnAndMonitor: Prim = (f, program, opts) => f.host.spawn(f, program as Op, opts as SpawnOpts)
+
 const UNIT = op.UNIT
-const noProcess = (dest: Dest): Op => new Op(op.FAIL, { _tag: 'NoProcess', dest } satisfies NoProcess)
+const noProcess: (dest: Dest) => Op = op.noProcess
 
 // -------------------------------------------------------------------------------------
 // identity
@@ -197,7 +209,7 @@ const spawnWith = <E, A, M>(
 ): Effect<never, Pid<M>> => {
   const o = spawnOpts(where, options, link, false)
   const p = checkProgram(where, program)
-  return prim((f) => f.host.spawn(f, p, o)[0])
+  return prim(spawnPid, p, o)
 }
 
 /**
@@ -225,15 +237,12 @@ export function spawnMonitor<E, A, M>(
 ): Effect<never, readonly [Pid<M>, Ref]> {
   const o = spawnOpts('Process.spawnMonitor', options, options?.link === true, true)
   const p = checkProgram('Process.spawnMonitor', program)
-  return prim((f) => f.host.spawn(f, p, o))
+  return prim(spawnAndMonitor, p, o)
 }
 
 // -------------------------------------------------------------------------------------
 // messages
 // -------------------------------------------------------------------------------------
-
-const sendSys: Syscall = (f, dest, message) =>
-  f.host.send(f, dest, message) === undefined ? UNIT : noProcess(dest as Dest)
 
 /**
  * Sends `message` to a pid or a registered name. Sending to a dead pid
@@ -251,7 +260,7 @@ const sendSys: Syscall = (f, dest, message) =>
  */
 export const send = <M>(dest: Dest<M>, message: NoInfer<M>): Effect<NoProcess, void> => {
   checkDest('Process.send', dest)
-  return syscall(sendSys, dest, message)
+  return fromOp(new Op(op.SEND, dest, message))
 }
 
 /**

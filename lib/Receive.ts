@@ -40,7 +40,7 @@
 import type { Decoder } from 'io-ts'
 import { fromOp, type Effect } from './Effect.js'
 import { checkMs, describe } from './internal/check.js'
-import { AfterClause, NO_CLAUSES, OnClause } from './internal/clause.js'
+import { AfterClause, isOnClause, NO_CLAUSES, onClause, type OnClause } from './internal/clause.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
 
@@ -91,7 +91,7 @@ export const on = <M, E, A>(codec: Decoder<unknown, M>, handler: (message: M) =>
     throw new TypeError(`Process.on: expected an io-ts codec (with decode), got ${describe(codec)}`)
   if (typeof handler !== 'function')
     throw new TypeError(`Process.on: the handler must be a function, got ${typeof handler}`)
-  return new OnClause(codec, handler as unknown as (m: unknown) => Op) as unknown as Clause<E, A>
+  return onClause(codec, handler as unknown as (m: unknown) => Op) as unknown as Clause<E, A>
 }
 
 /**
@@ -138,21 +138,25 @@ export function receive<const C extends ReadonlyArray<Clause<unknown, unknown>>>
   ...clauses: C
 ): Effect<ClauseError<C[number]>, ClauseValue<C[number]>>
 export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknown> {
-  if (args.length === 1 && isDecoder(args[0])) {
-    // `receive(codec)` is one immutable instruction per codec: built once, shared by every use
-    const codec = args[0]
-    let instruction = shorthands.get(codec)
-    if (instruction === undefined) {
-      instruction = new Op(op.RECEIVE, new OnClause(codec, succeedWith), undefined)
-      shorthands.set(codec, instruction)
+  if (args.length === 1) {
+    const only = args[0]
+    // one clause is the whole receive: the clause is its instruction
+    if (isOnClause(only)) return fromOp(only)
+    if (isDecoder(only)) {
+      // `receive(codec)` is one immutable instruction per codec: built once, shared by every use
+      let instruction = shorthands.get(only)
+      if (instruction === undefined) {
+        instruction = onClause(only, succeedWith)
+        shorthands.set(only, instruction)
+      }
+      return fromOp(instruction)
     }
-    return fromOp(instruction)
   }
   let afterClause: AfterClause | undefined
   let ons = args as Array<OnClause>
   for (let i = 0; i < args.length; i++) {
     const c = args[i]
-    if (c instanceof OnClause) continue
+    if (isOnClause(c)) continue
     if (!(c instanceof AfterClause)) {
       throw new TypeError(
         `Process.receive: argument ${i} is not a clause (use Process.on(codec, handler) or Process.after(ms, handler)), got ${describe(c)}`
@@ -162,11 +166,12 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
     afterClause = c
   }
   // the common case (no `after`) keeps the rest-arguments array itself as the clause list
-  if (afterClause !== undefined) ons = args.filter((c): c is OnClause => c instanceof OnClause)
+  if (afterClause !== undefined) ons = args.filter(isOnClause)
   if (ons.length === 0 && afterClause === undefined) {
     throw new TypeError('Process.receive: needs a codec, or at least one clause')
   }
-  // one clause is the instruction's own (no array to go through); none (`after` only) is the shared empty list
+  // one clause alone is its own instruction; with an `after`, the list is that clause alone (no array)
+  if (ons.length === 1 && afterClause === undefined) return fromOp(ons[0] as OnClause)
   const clauses = ons.length === 1 ? (ons[0] as OnClause) : ons.length === 0 ? NO_CLAUSES : ons
   return fromOp(new Op(op.RECEIVE, clauses, afterClause))
 }

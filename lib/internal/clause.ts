@@ -5,22 +5,40 @@
  */
 import type { Decoder } from 'io-ts'
 import * as t from 'io-ts'
-import type { Op } from './op.js'
+import { ON, Op } from './op.js'
 
-/** @internal */
-export class OnClause {
-  /**
-   * `true` when `codec.is` decides a match without decoding: an io-ts `Type`
-   * whose encode is the identity (its decoded value is the input itself).
-   */
-  readonly fast: boolean
-  constructor(
-    readonly codec: Decoder<unknown, unknown>,
-    readonly handler: (m: unknown) => Op
-  ) {
-    this.fast = codec instanceof t.Type && codec.encode === t.identity
+/**
+ * An `on(codec, handler)` clause: an `ON` instruction, `i0` the codec, `i1`
+ * the handler, `i2` whether `codec.is` decides a match. Alone it is the
+ * whole receive (that clause, no `after`), so the commonest receive is one
+ * object, of the one shape every instruction has.
+ *
+ * @internal
+ */
+export type OnClause = Op
+
+/** The codec `fastFor` looked at last, and its answer (a loop builds its clause with the same codec each time). */
+let lastCodec: Decoder<unknown, unknown> | undefined
+let lastFast = false
+
+/**
+ * `true` when `codec.is` decides a match without decoding: an io-ts `Type`
+ * whose encode is the identity (its decoded value is the input itself).
+ */
+const fastFor = (codec: Decoder<unknown, unknown>): boolean => {
+  if (codec !== lastCodec) {
+    lastFast = codec instanceof t.Type && codec.encode === t.identity
+    lastCodec = codec
   }
+  return lastFast
 }
+
+/** The clause `on(codec, handler)`. @internal */
+export const onClause = (codec: Decoder<unknown, unknown>, handler: (m: unknown) => Op): OnClause =>
+  new Op(ON, codec, handler, fastFor(codec))
+
+/** `u` is an `on` clause. @internal */
+export const isOnClause = (u: unknown): u is OnClause => u instanceof Op && u._op === ON
 
 /** @internal */
 export class AfterClause {

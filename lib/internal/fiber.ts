@@ -135,9 +135,12 @@ export class Fiber extends Interruption<Fiber> {
         return this.unstack(cur.i0)
       case op.FLATMAP:
         return this.flatMap(cur)
+      case op.SEND:
+        return this.send(cur)
       case op.SYSCALL:
         return this.syscall(cur)
       case op.RECEIVE:
+      case op.ON:
         return this.receive(cur)
       case op.MAP:
       case op.FOLD:
@@ -194,20 +197,22 @@ export class Fiber extends Interruption<Fiber> {
   }
 
   /**
-   * `flatMap(first, k)`. When `first` is a `succeed` or a syscall that
-   * succeeds (a `send`), `k` runs at once in the same step, without a frame.
+   * `flatMap(first, k)`. When `first` is a `succeed`, a `send` or a syscall
+   * that succeeds, `k` runs at once in the same step, without a frame.
    */
   private flatMap(cur: Op): Op | undefined {
     const first = cur.i0 as Op
     // the steps are counted as if unfused (the first step, then the value going back), and fused only
     // when the slice has room for them all: a schedule cuts a slice at the same places either way
-    if (first._op === op.SUCCEED && this.left > 0) {
+    const o = first._op
+    if (o === op.SUCCEED && this.left > 0) {
       this.left--
       return (cur.i1 as (a: unknown) => Op)(first.i0)
     }
-    if (first._op === op.SYSCALL && this.left > 0) {
+    if ((o === op.SEND || o === op.SYSCALL) && this.left > 0) {
       this.left--
-      const next = (first.i0 as Syscall)(this, first.i1, first.i2)
+      const next =
+        o === op.SEND ? this.sendNow(first) : (first.i0 as Syscall)(this, first.i1, first.i2)
       this.point()
       if (next._op === op.SUCCEED && !this.interruptNow && this.left > 0) {
         this.left--
@@ -230,6 +235,18 @@ export class Fiber extends Interruption<Fiber> {
     }
     this.point()
     return this.unstack(value)
+  }
+
+  /** `Process.send`: the kernel delivers it; a name nobody holds fails with `NoProcess`. */
+  private sendNow(cur: Op): Op {
+    return this.host.send(this, cur.i0, cur.i1) === undefined ? op.UNIT : op.noProcess(cur.i0)
+  }
+
+  private send(cur: Op): Op {
+    const next = this.sendNow(cur)
+    const go = this.interruptNow ? this.takePending(next) : next
+    this.point()
+    return go
   }
 
   private syscall(cur: Op): Op {

@@ -7,6 +7,7 @@
  * @internal
  */
 import type { OnClause, AfterClause } from './clause.js'
+import * as op from './op.js'
 import { EXITED, RUNNABLE, RUNNING, WAITING, type Fiber } from './fiber.js'
 import type { Kernel } from './kernel.js'
 import type { PidImpl } from './pid.js'
@@ -41,12 +42,14 @@ export const linksOf = (f: Fiber): ReadonlyArray<Fiber> => [...linkedTo(f)]
 
 /** What `f` monitors: one entry per monitor (a pid or a registered name). @internal */
 export const monitorsOf = (f: Fiber): ReadonlyArray<PidImpl | string> =>
-  f.rel?.monitors === undefined ? [] : [...f.rel.monitors.values()].map(([, target]) => target)
+  f.rel?.monitors === undefined ? [] : [...f.rel.monitors].map((m) => m.what)
 
 /** The processes that monitor `f`. @internal */
 export const watchersOf = (f: Fiber): ReadonlyArray<PidImpl> => {
   const out: Array<PidImpl> = []
-  f.rel?.eachWatcher((_, w) => out.push(w.pid))
+  f.rel?.eachWatcher((m) => {
+    if (m.watcher !== undefined) out.push(m.watcher.pid)
+  })
   return out
 }
 
@@ -71,10 +74,11 @@ export const peekMailbox = (f: Fiber, n: number): ReadonlyArray<unknown> => {
 export const waitingFor = (f: Fiber): string | undefined => {
   const r = f.receiving
   if (r !== undefined) {
+    const alone = r._op === op.ON
     const clauses = ([] as ReadonlyArray<OnClause>)
-      .concat(r.i0 as OnClause | ReadonlyArray<OnClause>)
-      .map((c) => nameOf(c.codec))
-    const after = r.i1 as AfterClause | undefined
+      .concat(alone ? r : (r.i0 as OnClause | ReadonlyArray<OnClause>))
+      .map((c) => nameOf(c.i0))
+    const after = alone ? undefined : (r.i1 as AfterClause | undefined)
     const on = clauses.length === 0 ? 'receive (no clause: only the after)' : `receive ${clauses.join(' | ')}`
     return after === undefined || after.ms === Infinity ? on : `${on}, after ${after.ms} ms`
   }

@@ -16,7 +16,7 @@ import type { Cause, Reason } from '../Exit.js'
 import type { DeadLetter, Event, ExitEvent } from './event.js'
 import type { Clock, Scheduler } from '../Scheduler.js'
 import { EXITED, Fiber, RUNNABLE } from './fiber.js'
-import { Relations } from './relations.js'
+import { Monitor, Relations } from './relations.js'
 import type { BadArg, NoProcess } from './errors.js'
 import type { Host, SpawnOpts } from './host.js'
 import { isViaName, resolveVia } from './via.js'
@@ -335,11 +335,13 @@ export class Kernel implements Host<Fiber> {
           linkSignal(l, pid, reason)
         }
       // every monitor on it, oldest first (as `Relations.eachWatcher`; written out: no closure per exit)
-      const w = r.watch
-      if (w !== undefined) this.watchedExited(r.watchRef as RefImpl, w[0], w[1], reason)
-      if (r.watchers !== undefined)
-        for (const [ref, [watcher, target]] of r.watchers) this.watchedExited(ref as RefImpl, watcher, target, reason)
-      if (r.monitors !== undefined) for (const [ref, [target]] of r.monitors) target?.rel?.dropWatcher(ref)
+      if (r.watch !== undefined) this.watchedExited(r.watch, reason)
+      if (r.watchers !== undefined) for (const m of r.watchers) this.watchedExited(m, reason)
+      if (r.monitors !== undefined)
+        for (const m of r.monitors) {
+          m.target?.rel?.dropWatcher(m)
+          m.watcher = m.target = undefined
+        }
       if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
       if (r.timers !== undefined) for (const ref of r.timers) this.dropTimer(ref as RefImpl)
     }
@@ -697,10 +699,12 @@ export class Kernel implements Host<Fiber> {
   }
 
   monitor(from: Fiber, target: PidImpl | string | RemoteName): RefImpl {
-    const ref = this.makeRef()
-    if (typeof target === 'object' && !(target instanceof PidImpl)) return this.monitorRemote(from, target, ref)
+    if (typeof target === 'object' && !(target instanceof PidImpl)) return this.monitorRemote(from, target, this.makeRef())
     const t = typeof target === 'string' ? this.names.get(target) : this.local(target)
-    if (t === undefined && target instanceof RemotePid) return this.monitorRemote(from, target, ref)
+    if (t === undefined && target instanceof RemotePid) return this.monitorRemote(from, target, this.makeRef())
+    const live = t !== undefined && t.status !== EXITED
+    // a monitor of a live process here is its own ref
+    const ref = live ? new Monitor<Fiber>(this.nextRef++, from, t, target) : this.makeRef()
     if (this.tracing)
       this.emit({
         _tag: 'Monitor',
@@ -708,15 +712,14 @@ export class Kernel implements Host<Fiber> {
         target: typeof target === 'string' ? target : toPid(target),
         ref: ref as never
       })
-    if (t === undefined || t.status === EXITED) {
+    if (!live) {
       this.down(from, ref, target, Ex.noproc)
       return ref
     }
-    const rf = rel(from)
-    rf.monitors ??= new Map()
-    rf.monitors.set(ref, [t, target])
-    rel(t).addWatcher(ref, [from, target])
-    return ref
+    const m = ref as Monitor<Fiber>
+    ;(rel(from).monitors ??= new Set()).add(m)
+    rel(t as Fiber).addWatcher(m)
+    return m
   }
 
   private monitorRemote(from: Fiber, target: RemotePid | RemoteName, ref: RefImpl): RefImpl {
@@ -728,10 +731,11 @@ export class Kernel implements Host<Fiber> {
   }
 
   demonitor(from: Fiber, ref: RefImpl): boolean {
-    const entry = from.rel?.monitors?.get(ref)
-    if (entry === undefined) return this.node !== undefined && this.node.demonitor(from, ref)
-    from.rel?.monitors?.delete(ref)
-    entry[0]?.rel?.dropWatcher(ref)
+    const mine = ref instanceof Monitor && from.rel?.monitors?.delete(ref) === true
+    if (!mine) return this.node !== undefined && this.node.demonitor(from, ref)
+    const m = ref as Monitor<Fiber>
+    m.target?.rel?.dropWatcher(m)
+    m.watcher = m.target = undefined
     return true
   }
 
@@ -746,9 +750,11 @@ export class Kernel implements Host<Fiber> {
   }
 
   /** A process `watcher` monitored (by `ref`) has exited: the monitor is gone, and its DOWN goes out. */
-  private watchedExited(ref: RefImpl, watcher: Fiber, target: PidImpl | string, reason: Reason): void {
-    watcher.rel?.monitors?.delete(ref)
-    this.down(watcher, ref, target, reason)
+  private watchedExited(m: Monitor<Fiber>, reason: Reason): void {
+    const watcher = m.watcher as Fiber
+    m.watcher = m.target = undefined
+    watcher.rel?.monitors?.delete(m)
+    this.down(watcher, m, m.what, reason)
   }
 
   private down(watcher: Fiber, ref: RefImpl, target: PidImpl | string, reason: Reason): void {

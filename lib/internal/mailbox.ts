@@ -13,6 +13,7 @@
  *
  * @internal
  */
+import type { Decoder } from 'io-ts'
 import type { OnClause } from './clause.js'
 import type { Op } from './op.js'
 
@@ -99,7 +100,7 @@ export class Mailbox {
   taken: unknown = undefined
 
   private took(i: number, clause: OnClause, decoded: unknown): unknown {
-    this.handler = clause.handler
+    this.handler = clause.i1 as (m: unknown) => Op
     this.taken = this.buf[i]
     this.take(i)
     return decoded
@@ -158,7 +159,7 @@ export const NO_MATCH: unique symbol = Symbol('no match')
 
 /** `msg` as `clause` decodes it, or `NO_MATCH`. */
 export const decode = (clause: OnClause, msg: unknown): unknown => {
-  if (clause.fast) return (clause.codec as unknown as { is: (u: unknown) => boolean }).is(msg) ? msg : NO_MATCH
-  const v = clause.codec.decode(msg)
+  if (clause.i2 === true) return (clause.i0 as { is: (u: unknown) => boolean }).is(msg) ? msg : NO_MATCH
+  const v = (clause.i0 as Decoder<unknown, unknown>).decode(msg)
   return v._tag === 'Left' ? NO_MATCH : v.right
 }

@@ -35,7 +35,7 @@ export const TIMEOUT = 10
 export const PRIM = 11
 /** i0: (fiber, i1, i2) => Op: a primitive that continues with an instruction */
 export const SYSCALL = 12
-/** i0: one compiled clause, an array of them, or `NO_CLAUSES` (after only); i1: after clause or undefined */
+/** i0: one ON clause, several (an array), or `NO_CLAUSES` (after only); i1: after clause or undefined */
 export const RECEIVE = 13
 /** i0: thrown value: a defect */
 export const DIE = 14
@@ -58,6 +58,13 @@ export const GEN = 21
 // frames only
 /** i0: the running generator of an `Effect.gen`; popped with a value, it resumes the generator with it */
 export const GEN_FRAME = 22
+/** i0: destination, i1: message: `Process.send` (the commonest primitive, run by the loop itself) */
+export const SEND = 23
+/**
+ * i0: codec, i1: handler, i2: `true` when `codec.is` decides a match (`./clause.ts`). One receive
+ * clause; alone, a whole receive (that clause and no `after`): `receive(on(codec, f))` is one object.
+ */
+export const ON = 24
 
 const EffectTypeId: unique symbol = Symbol.for('fp-ts-actors/Effect') as never
 
@@ -151,3 +158,6 @@ class Delegate extends YieldStar {
 export const DELEGATE = new Delegate()
 
 export const UNIT = new Op(SUCCEED, undefined)
+
+/** The failure of a send (or a link) to a name nobody holds. */
+export const noProcess = (dest: unknown): Op => new Op(FAIL, { _tag: 'NoProcess', dest })

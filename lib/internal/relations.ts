@@ -4,44 +4,61 @@
  *
  * @internal
  */
-import type { PidImpl } from './pid.js'
+import { RefImpl, type PidImpl } from './pid.js'
+
+/**
+ * A monitor between two processes of one runtime. Its ref is the monitor
+ * itself: one object, held by both ends' tables, knowing both ends while it
+ * lasts (the kernel lets go of them when it ends, so a ref kept by a user
+ * keeps no process alive).
+ *
+ * @internal
+ */
+export class Monitor<F> extends RefImpl {
+  constructor(
+    id: number,
+    /** Who monitors (gets the DOWN). */
+    public watcher: F | undefined,
+    /** The process monitored. */
+    public target: F | undefined,
+    /** What the watcher monitored: the pid, or the name it gave. */
+    readonly what: PidImpl | string
+  ) {
+    super(id)
+  }
+}
 
 /** Per-process link and monitor tables: the object and each table are made on first use. @internal */
 export class Relations<F> {
   /** Linked processes (a set: links are idempotent). */
   links: Set<F> | undefined = undefined
-  /** Monitors this process holds: ref -> [target fiber or undefined, what was monitored]. */
-  monitors: Map<object, readonly [F | undefined, PidImpl | string]> | undefined = undefined
+  /** Monitors this process holds. */
+  monitors: Set<Monitor<F>> | undefined = undefined
   /**
-   * Monitors on this process: ref -> [watcher, what the watcher monitored (pid or name)]. The
-   * oldest is kept inline (`watchRef`, `watch`) while it is the only one, so a process watched
-   * once (`spawnMonitor`, a call) gets no table.
+   * Monitors on this process. The oldest is kept inline (`watch`) while it
+   * is the only one, so a process watched once (`spawnMonitor`, a call) gets no table.
    */
-  watchers: Map<object, readonly [F, PidImpl | string]> | undefined = undefined
-  watchRef: object | undefined = undefined
-  watch: readonly [F, PidImpl | string] | undefined = undefined
+  watchers: Set<Monitor<F>> | undefined = undefined
+  watch: Monitor<F> | undefined = undefined
   /** Active reply aliases of this process (ref -> one-shot); made on first use. */
   aliases: Map<object, boolean> | undefined = undefined
   /** `sendAfter` timers aimed at this process, cancelled when it exits (as Erlang's); made on first use. */
   timers: Set<object> | undefined = undefined
 
   /** A new monitor on this process: inline while no other is held, else in the table (oldest first either way). */
-  addWatcher(ref: object, entry: readonly [F, PidImpl | string]): void {
-    if (this.watchRef === undefined && this.watchers === undefined) {
-      this.watchRef = ref
-      this.watch = entry
-    } else (this.watchers ??= new Map()).set(ref, entry)
+  addWatcher(m: Monitor<F>): void {
+    if (this.watch === undefined && this.watchers === undefined) this.watch = m
+    else (this.watchers ??= new Set()).add(m)
   }
 
-  dropWatcher(ref: object): void {
-    if (this.watchRef === ref) this.watchRef = this.watch = undefined
-    else this.watchers?.delete(ref)
+  dropWatcher(m: Monitor<F>): void {
+    if (this.watch === m) this.watch = undefined
+    else this.watchers?.delete(m)
   }
 
   /** Every monitor on this process, oldest first. */
-  eachWatcher(k: (ref: object, watcher: F, target: PidImpl | string) => void): void {
-    const w = this.watch
-    if (w !== undefined) k(this.watchRef as object, w[0], w[1])
-    if (this.watchers !== undefined) for (const [ref, [watcher, target]] of this.watchers) k(ref, watcher, target)
+  eachWatcher(k: (m: Monitor<F>) => void): void {
+    if (this.watch !== undefined) k(this.watch)
+    if (this.watchers !== undefined) for (const m of this.watchers) k(m)
   }
 }

@@ -232,7 +232,8 @@ export abstract class Waits<F> {
       this.one = EMPTY
     }
     // a receive with clauses may take it (one with only `after` is a sleep)
-    if (this.status === WAITING && this.rop !== undefined && this.rop.i0 !== NO_CLAUSES) this.wake()
+    if (this.status === WAITING && this.rop !== undefined && (this.rop._op === op.ON || this.rop.i0 !== NO_CLAUSES))
+      this.wake()
   }
 
   /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
@@ -260,11 +261,14 @@ export abstract class Waits<F> {
   protected receive(cur: Op): Op | undefined {
     const fresh = this.rop === undefined
     const m = this.mailbox
-    if (this.one !== EMPTY && cur.i0 !== NO_CLAUSES) {
-      const next = this.receiveOne(cur.i0 as Clauses, fresh)
+    // an ON instruction is a receive of that clause alone
+    const alone = cur._op === op.ON
+    const clauses = (alone ? cur : cur.i0) as Clauses
+    if (this.one !== EMPTY && clauses !== NO_CLAUSES) {
+      const next = this.receiveOne(clauses, fresh)
       if (next !== NO_MATCH) return next
-    } else if (m !== undefined && cur.i0 !== NO_CLAUSES) {
-      const decoded = m.select(cur.i0 as Clauses, fresh ? m.first : m.cursor)
+    } else if (m !== undefined && clauses !== NO_CLAUSES) {
+      const decoded = m.select(clauses, fresh ? m.first : m.cursor)
       if (decoded !== NO_MATCH) {
         const handler = m.handler as (m: unknown) => Op
         if (!fresh) this.leaveReceive()
@@ -275,7 +279,7 @@ export abstract class Waits<F> {
         return next
       }
     }
-    const after = cur.i1 as AfterClause | undefined
+    const after = alone ? undefined : (cur.i1 as AfterClause | undefined)
     if (after !== undefined) {
       const next = this.receiveTimer(after, fresh)
       if (next !== undefined) {
@@ -317,7 +321,7 @@ export abstract class Waits<F> {
     this.one = EMPTY
     if (!fresh) this.leaveReceive()
     if (this.host.tracing) this.host.received(this.self, message)
-    const next = (clause as OnClause).handler(decoded)
+    const next = ((clause as OnClause).i1 as (m: unknown) => Op)(decoded)
     this.point()
     return next
   }

@@ -28,7 +28,7 @@
  */
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node'
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../Transport.js'
-import { decodeFrame, encodeData, encodeFrame, subjects, type Frame, type Peer } from './wire.js'
+import { dataHead, decodeFrame, encodeData, encodeFrame, subjects, type Frame, type Peer } from './wire.js'
 
 /**
  * Options of `nats(...)`.
@@ -69,6 +69,9 @@ interface Remote extends Peer {
 }
 
 const now = (): number => performance.now()
+
+/** A microtask without `queueMicrotask`'s per-call async context (Node). */
+const resolved = Promise.resolve()
 
 const positive = (what: string, value: number | undefined, fallback: number): number => {
   const v = value ?? fallback
@@ -298,6 +301,8 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
     const frame = decodeFrame(bytes)
     if (typeof frame === 'string') report('a frame was dropped', frame)
     else onFrame(frame)
+    // what the endpoint answered while handling it goes out now (in the same write as the client's next flush)
+    if (flushScheduled) flush()
   }
 
   const probe = (remote: Remote): void => {
@@ -337,20 +342,31 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
     }
   }
 
+  const flushLater = (): void => {
+    if (flushScheduled) flush()
+  }
+
+  /** `dataHead(me())`, remade when the session changes. */
+  let head = ''
+  let headSession = -1
+
   const flush = (): void => {
     flushScheduled = false
-    const from = me()
+    if (headSession !== session) {
+      head = dataHead(me())
+      headSession = session
+    }
     for (const [name, batch] of outbox) {
       const remote = remotes.get(name)
-      if (remote !== undefined) publishBatch(name, remote.session, from, batch)
+      if (remote !== undefined) publishBatch(name, remote.session, batch)
     }
     outbox.clear()
   }
 
-  const publishBatch = (name: string, to: number, from: Peer, batch: ReadonlyArray<Envelope>): void => {
+  const publishBatch = (name: string, to: number, batch: ReadonlyArray<Envelope>): void => {
     let bytes: Uint8Array
     try {
-      bytes = encodeData(from, to, batch)
+      bytes = encodeData(head, to, batch)
     } catch (error) {
       report(`a batch for ${name} could not be encoded, dropped`, error)
       return
@@ -359,8 +375,8 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
     if (bytes.length <= max) return publish(subj.node(name), bytes)
     if (batch.length === 1) return report(`an envelope for ${name} is larger than the server's max_payload`, max)
     const half = batch.length >> 1
-    publishBatch(name, to, from, batch.slice(0, half))
-    publishBatch(name, to, from, batch.slice(half))
+    publishBatch(name, to, batch.slice(0, half))
+    publishBatch(name, to, batch.slice(half))
   }
 
   const start = async (): Promise<NatsConnection> => {
@@ -454,7 +470,7 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
       else for (const envelope of batch) queued.push(envelope)
       if (!flushScheduled) {
         flushScheduled = true
-        queueMicrotask(flush)
+        void resolved.then(flushLater)
       }
     },
     // the end of the node's scheduler run: this run's batches are published now, not on a later microtask
