@@ -211,8 +211,7 @@ export class Fiber extends Interruption<Fiber> {
     }
     if ((o === op.SEND || o === op.SYSCALL) && this.left > 0) {
       this.left--
-      const next =
-        o === op.SEND ? this.sendNow(first) : (first.i0 as Syscall)(this, first.i1, first.i2)
+      const next = o === op.SEND ? this.sendNow(first) : (first.i0 as Syscall)(this, first.i1, first.i2)
       this.point()
       if (next._op === op.SUCCEED && !this.interruptNow && this.left > 0) {
         this.left--

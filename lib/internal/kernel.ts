@@ -699,7 +699,8 @@ export class Kernel implements Host<Fiber> {
   }
 
   monitor(from: Fiber, target: PidImpl | string | RemoteName): RefImpl {
-    if (typeof target === 'object' && !(target instanceof PidImpl)) return this.monitorRemote(from, target, this.makeRef())
+    if (typeof target === 'object' && !(target instanceof PidImpl))
+      return this.monitorRemote(from, target, this.makeRef())
     const t = typeof target === 'string' ? this.names.get(target) : this.local(target)
     if (t === undefined && target instanceof RemotePid) return this.monitorRemote(from, target, this.makeRef())
     const live = t !== undefined && t.status !== EXITED
