@@ -213,7 +213,7 @@ export const fromKernel = (kernel: Kernel): Runtime => {
         kernel.node === undefined ? undefined : kernel.node.subscribe((e) => subscriber.next(e))
       )
     ),
-    processes: () => [...kernel.procs.values()].map(info),
+    processes: () => kernel.liveFibers().map(info),
     shutdown: () => {
       const node = kernel.node
       if (node === undefined) return kernel.shutdown()

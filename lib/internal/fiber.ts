@@ -67,6 +67,9 @@ export class Fiber extends Interruption<Fiber> {
   gen: Iterator<unknown> | undefined = undefined
   /** Links, monitors, aliases, timers (made on first use): written by the kernel alone, read elsewhere through `./introspect.ts`. */
   rel: Relations<Fiber> | undefined = undefined
+  /** The kernel's list of live processes, oldest first (written by the kernel alone). */
+  prevLive: Fiber | undefined = undefined
+  nextLive: Fiber | undefined = undefined
 
   /** Ends the slice: the fiber resumes with `cur` when it runs next. */
   private resumeWith(cur: Op, status: number): undefined {

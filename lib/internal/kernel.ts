@@ -67,7 +67,39 @@ export interface KernelOptions {
 export class Kernel implements Host<Fiber> {
   readonly clock: Clock
   readonly scheduler: Scheduler<Fiber>
-  readonly procs = new Map<number, Fiber>()
+  /**
+   * The live processes, oldest first: a list through the fibers themselves,
+   * so a spawn and an exit link and unlink one object (no table to hash into,
+   * grow and shrink).
+   */
+  private first: Fiber | undefined = undefined
+  private last: Fiber | undefined = undefined
+  /** How many processes are alive. */
+  private live = 0
+  /** The live processes by number: made on first use (the node layer, the observer), kept up to date after. */
+  private byId: Map<number, Fiber> | undefined = undefined
+
+  /** The live processes by number (a table made on first use, then kept up to date). */
+  get procs(): ReadonlyMap<number, Fiber> {
+    if (this.byId === undefined) {
+      const byId = new Map<number, Fiber>()
+      for (let f = this.first; f !== undefined; f = f.nextLive) byId.set(f.pid.id, f)
+      this.byId = byId
+    }
+    return this.byId
+  }
+
+  /** How many processes are alive. */
+  get liveCount(): number {
+    return this.live
+  }
+
+  /** The live processes, oldest first (a copy). */
+  liveFibers(): Array<Fiber> {
+    const out: Array<Fiber> = []
+    for (let f = this.first; f !== undefined; f = f.nextLive) out.push(f)
+    return out
+  }
   readonly names = new Map<string, Fiber>()
   /** Pending `sendAfter` timers. */
   private readonly timers = new Map<RefImpl, SendTimer>()
@@ -292,7 +324,12 @@ export class Kernel implements Host<Fiber> {
     const pid = new PidImpl(this.nextId++, undefined)
     const f = new Fiber(this, pid, program, opts.mailbox)
     pid._fiber = f
-    this.procs.set(pid.id, f)
+    f.prevLive = this.last
+    if (this.last === undefined) this.first = f
+    else this.last.nextLive = f
+    this.last = f
+    this.live++
+    this.byId?.set(pid.id, f)
     if (this.tracing)
       this.emit(
         parent === undefined
@@ -318,7 +355,17 @@ export class Kernel implements Host<Fiber> {
     }
     const pid = f.pid
     pid._exit = { reason, cause }
-    this.procs.delete(pid.id)
+    if (f.prevLive !== undefined || this.first === f) {
+      const prev = f.prevLive
+      const next = f.nextLive
+      if (prev === undefined) this.first = next
+      else prev.nextLive = next
+      if (next === undefined) this.last = prev
+      else next.prevLive = prev
+      f.prevLive = f.nextLive = undefined
+      this.live--
+      this.byId?.delete(pid.id)
+    }
     if (f.name !== undefined && this.names.get(f.name) === f) this.names.delete(f.name)
     pid._fiber = undefined
     if (this.tracing) this.emit({ _tag: 'Exit', pid: toPid(pid), reason, cause })
@@ -364,7 +411,7 @@ export class Kernel implements Host<Fiber> {
         }
       }
     }
-    if (this.procs.size === 0) this.checkIdle()
+    if (this.live === 0) this.checkIdle()
   }
 
   /**
@@ -392,7 +439,7 @@ export class Kernel implements Host<Fiber> {
   }
 
   private checkIdle(): void {
-    if (this.procs.size > 0 || !this.closing) return
+    if (this.live > 0 || !this.closing) return
     if (this.shutdownTimer !== undefined) {
       this.clock.clearTimer(this.shutdownTimer)
       this.shutdownTimer = undefined
@@ -430,11 +477,11 @@ export class Kernel implements Host<Fiber> {
     this.closing = true
     return new Promise((resolve) => {
       this.idle.push(resolve)
-      if (this.procs.size === 0) return this.checkIdle()
-      for (const f of [...this.procs.values()]) f.interrupt(Ex.shutdown, SHUTDOWN)
+      if (this.live === 0) return this.checkIdle()
+      for (const f of this.liveFibers()) f.interrupt(Ex.shutdown, SHUTDOWN)
       this.shutdownTimer ??= this.clock.setTimer(this.finalizerTimeout, () => {
         this.shutdownTimer = undefined
-        for (const f of [...this.procs.values()]) this.abandon(f, 'shutdown')
+        for (const f of this.liveFibers()) this.abandon(f, 'shutdown')
       })
     })
   }

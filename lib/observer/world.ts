@@ -339,7 +339,7 @@ export class World {
     const up: Array<Row> = []
     const rm: Array<number> = []
     const seen = new Set<number>()
-    for (const f of this.kernel.procs.values()) {
+    for (const f of this.kernel.liveFibers()) {
       const m = this.metaOf(f)
       m.name = f.name
       const id = f.pid.id

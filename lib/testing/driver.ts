@@ -29,7 +29,8 @@ const schedulerClock = (rx: SchedulerLike): Clock => ({
 })
 
 export const describeProcs = (kernel: Kernel): string =>
-  [...kernel.procs.values()]
+  kernel
+    .liveFibers()
     .map((f) => `${f.pid} (${f.name ?? 'unnamed'}, ${f.mailboxSize} messages waiting)`)
     .join(', ')
 
@@ -159,8 +160,7 @@ export class Driver {
       this.runUntilIdle()
       if (done()) return 'done'
       if (this.fire()) continue
-      for (const k of [this.kernel, ...this.peers])
-        for (const f of k.procs.values()) if ((f as Fiber).waitingAsync) return 'async'
+      for (const k of [this.kernel, ...this.peers]) for (const f of k.liveFibers()) if (f.waitingAsync) return 'async'
       throw new Error(`deadlock: every process is blocked and no timer is set. Live: ${describeProcs(this.kernel)}`)
     }
   }
@@ -207,7 +207,7 @@ export class Driver {
     // a node leaves its network first: the other nodes see `noconnection`, not its processes' `shutdown`
     const closing = kernel.node?.close()
     const done = kernel.shutdown()
-    for (let i = 0; i < 10_000 && kernel.procs.size > 0; i++) {
+    for (let i = 0; i < 10_000 && kernel.liveCount > 0; i++) {
       this.runUntilIdle()
       if (!this.clock.fireNext()) break
     }
