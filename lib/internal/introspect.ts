@@ -42,7 +42,7 @@ export const linksOf = (f: Fiber): ReadonlyArray<Fiber> => [...linkedTo(f)]
 
 /** What `f` monitors: one entry per monitor (a pid or a registered name). @internal */
 export const monitorsOf = (f: Fiber): ReadonlyArray<PidImpl | string> =>
-  f.rel?.monitors === undefined ? [] : [...f.rel.monitors].map((m) => m.what)
+  f.rel === undefined ? [] : f.rel.heldMonitors().map((m) => m.what)
 
 /** The processes that monitor `f`. @internal */
 export const watchersOf = (f: Fiber): ReadonlyArray<PidImpl> => {

@@ -384,11 +384,13 @@ export class Kernel implements Host<Fiber> {
       // every monitor on it, oldest first (as `Relations.eachWatcher`; written out: no closure per exit)
       if (r.watch !== undefined) this.watchedExited(r.watch, reason)
       if (r.watchers !== undefined) for (const m of r.watchers) this.watchedExited(m, reason)
-      if (r.monitors !== undefined)
-        for (const m of r.monitors) {
-          m.target?.rel?.dropWatcher(m)
-          m.watcher = m.target = undefined
-        }
+      for (let m = r.held; m !== undefined;) {
+        const next = m.nextHeld
+        m.target?.rel?.dropWatcher(m)
+        m.watcher = m.target = undefined
+        m.prevHeld = m.nextHeld = undefined
+        m = next
+      }
       if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
       if (r.timers !== undefined) for (const ref of r.timers) this.dropTimer(ref as RefImpl)
     }
@@ -765,7 +767,7 @@ export class Kernel implements Host<Fiber> {
       return ref
     }
     const m = ref as Monitor<Fiber>
-    ;(rel(from).monitors ??= new Set()).add(m)
+    rel(from).hold(m)
     rel(t as Fiber).addWatcher(m)
     return m
   }
@@ -779,9 +781,10 @@ export class Kernel implements Host<Fiber> {
   }
 
   demonitor(from: Fiber, ref: RefImpl): boolean {
-    const mine = ref instanceof Monitor && from.rel?.monitors?.delete(ref) === true
-    if (!mine) return this.node !== undefined && this.node.demonitor(from, ref)
+    if (!(ref instanceof Monitor) || ref.watcher !== from || from.rel === undefined)
+      return this.node !== undefined && this.node.demonitor(from, ref)
     const m = ref as Monitor<Fiber>
+    from.rel.release(m)
     m.target?.rel?.dropWatcher(m)
     m.watcher = m.target = undefined
     return true
@@ -801,7 +804,7 @@ export class Kernel implements Host<Fiber> {
   private watchedExited(m: Monitor<Fiber>, reason: Reason): void {
     const watcher = m.watcher as Fiber
     m.watcher = m.target = undefined
-    watcher.rel?.monitors?.delete(m)
+    watcher.rel?.release(m)
     this.down(watcher, m, m.what, reason)
   }
 

@@ -26,14 +26,20 @@ export class Monitor<F> extends RefImpl {
   ) {
     super(id)
   }
+  /** The watcher's list of the monitors it holds (`Relations.held`), newest first. */
+  prevHeld: Monitor<F> | undefined = undefined
+  nextHeld: Monitor<F> | undefined = undefined
 }
 
 /** Per-process link and monitor tables: the object and each table are made on first use. @internal */
 export class Relations<F> {
   /** Linked processes (a set: links are idempotent). */
   links: Set<F> | undefined = undefined
-  /** Monitors this process holds. */
-  monitors: Set<Monitor<F>> | undefined = undefined
+  /**
+   * Monitors this process holds, newest first: a list through the monitors
+   * themselves (a parent monitoring 100,000 children hashes into no table).
+   */
+  held: Monitor<F> | undefined = undefined
   /**
    * Monitors on this process. The oldest is kept inline (`watch`) while it
    * is the only one, so a process watched once (`spawnMonitor`, a call) gets no table.
@@ -44,6 +50,32 @@ export class Relations<F> {
   aliases: Map<object, boolean> | undefined = undefined
   /** `sendAfter` timers aimed at this process, cancelled when it exits (as Erlang's); made on first use. */
   timers: Set<object> | undefined = undefined
+
+  /** `m` is held by this process (it is the watcher). */
+  hold(m: Monitor<F>): void {
+    const head = this.held
+    m.nextHeld = head
+    if (head !== undefined) head.prevHeld = m
+    this.held = m
+  }
+
+  /** `m`, held by this process, is gone. */
+  release(m: Monitor<F>): void {
+    const prev = m.prevHeld
+    const next = m.nextHeld
+    if (prev === undefined && this.held !== m) return // not held here (already released)
+    if (prev === undefined) this.held = next
+    else prev.nextHeld = next
+    if (next !== undefined) next.prevHeld = prev
+    m.prevHeld = m.nextHeld = undefined
+  }
+
+  /** The monitors this process holds, oldest first (a copy). */
+  heldMonitors(): Array<Monitor<F>> {
+    const out: Array<Monitor<F>> = []
+    for (let m = this.held; m !== undefined; m = m.nextHeld) out.push(m)
+    return out.reverse()
+  }
 
   /** A new monitor on this process: inline while no other is held, else in the table (oldest first either way). */
   addWatcher(m: Monitor<F>): void {
