@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest'
 import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
-import { Effect, Exit, Process, Runtime } from '../lib/index.js'
+import { Effect, Exit, Pid, Process, Runtime } from '../lib/index.js'
+import { kernelOf } from '../lib/Runtime.js'
+import { fiberOf } from '../lib/internal/introspect.js'
 import { within, nothing, pingable, ping, onGo, runMain } from './support.js'
 
 // -------------------------------------------------------------------------------------
@@ -174,6 +176,65 @@ describe('demonitor', () => {
       })
     )
     expect(out).toEqual({ first: true, second: false, refs: [], down: O.none })
+  })
+
+  it('the monitors a process holds are listed oldest first; one that fires or is removed leaves the others', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        const a = yield* Process.spawn(onGo(Effect.unit))
+        const b = yield* Process.spawn(onGo(Effect.unit))
+        const c = yield* Process.spawn(onGo(Effect.unit))
+        const held = () => Effect.sync(() => rt.processes().find((p) => p.pid === me)?.monitors)
+        const onA = yield* Process.monitor(a)
+        const onB = yield* Process.monitor(b)
+        yield* Process.monitor(c)
+        const all = yield* held()
+        yield* Process.send(b, 'go')
+        yield* within(Exit.downOf(onB))
+        const afterDown = yield* held()
+        yield* Process.demonitor(onA)
+        const afterDemonitor = yield* held()
+        return { all, afterDown, afterDemonitor, pids: [a, b, c] }
+      })
+    )
+    const [a, b, c] = out.pids
+    expect(out.all).toEqual([a, b, c])
+    expect(out.afterDown).toEqual([a, c])
+    expect(out.afterDemonitor).toEqual([c])
+  })
+
+  it('a process that exits holding monitors leaves none on its target', async () => {
+    const rt = Runtime.make()
+    const watchersOfPid = (pid: Pid.Pid<unknown>) => {
+      const f = fiberOf(kernelOf(rt), Number(/<0\.(\d+)\./.exec(String(pid))?.[1]))
+      // every monitor left on it, counted as the kernel keeps them (a released one included)
+      let n = 0
+      f?.rel?.eachWatcher(() => n++)
+      return f === undefined ? undefined : n
+    }
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(onGo(Effect.unit))
+        const go = yield* Process.spawn(onGo(Effect.unit))
+        const [, ref] = yield* Process.spawnMonitor(
+          Effect.gen(function* () {
+            yield* Process.monitor(target)
+            yield* Process.monitor(target)
+            yield* Process.monitor(go)
+          })
+        )
+        yield* within(Exit.downOf(ref))
+        return {
+          target: yield* Effect.sync(() => watchersOfPid(target)),
+          go: yield* Effect.sync(() => watchersOfPid(go))
+        }
+      })
+    )
+    expect(out).toEqual({ target: 0, go: 0 })
   })
 
   it('returns false for a monitor whose DOWN was already delivered', async () => {
