@@ -9,7 +9,8 @@
  * says `down` on the same channels.
  *
  * Nodes attached directly (`attach`, the hub thread's own runtimes) get the
- * same ordered ops, applied on a microtask, never re-entrantly from `send`.
+ * same ordered ops, applied on a microtask (mail from a port: at the end of
+ * the port's event), never re-entrantly from `send`.
  */
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../../Transport.js'
 import { applyOps } from './port-peer.js'
@@ -158,6 +159,9 @@ export const hub = (): HubTransport => {
     }
     const onOps = (ops: ReadonlyArray<Op>): void => {
       if (gone) return
+      // mail for nodes of this thread is applied at the end of this event, not a microtask later
+      // (a port's event is never inside a send: not re-entrant), so their replies go out in it
+      const locals: Array<Entry> = []
       for (const op of ops) {
         switch (op[0]) {
           case 'h':
@@ -170,15 +174,18 @@ export const hub = (): HubTransport => {
               entry.end(why)
             }
             break
-          case 't':
+          case 't': {
             counters.delivered += op[2].length
-            route(entry, op[1], op[2])
+            const target = route(entry, op[1], op[2])
+            if (target !== undefined && target.local && !locals.includes(target)) locals.push(target)
             break
+          }
           case 'b':
             leave(entry, op[1])
             break
         }
       }
+      for (const target of locals) target.outbox.flush()
     }
     const unlisten = listen(port, counters, onOps)
     const lost = (why: string): void => {
