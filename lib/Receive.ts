@@ -170,8 +170,7 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
   if (ons.length === 0 && afterClause === undefined) {
     throw new TypeError('Process.receive: needs a codec, or at least one clause')
   }
-  // one clause alone is its own instruction; with an `after`, the list is that clause alone (no array)
-  if (ons.length === 1 && afterClause === undefined) return fromOp(ons[0] as OnClause)
+  // with an `after`, one clause is the list itself (no array); one alone returned above
   const clauses = ons.length === 1 ? (ons[0] as OnClause) : ons.length === 0 ? NO_CLAUSES : ons
   return fromOp(new Op(op.RECEIVE, clauses, afterClause))
 }

@@ -100,6 +100,30 @@ export class Kernel implements Host<Fiber> {
     for (let f = this.first; f !== undefined; f = f.nextLive) out.push(f)
     return out
   }
+
+  /** A new process joins the end of the live list. */
+  private enlist(f: Fiber): void {
+    f.prevLive = this.last
+    if (this.last === undefined) this.first = f
+    else this.last.nextLive = f
+    this.last = f
+    this.live++
+    this.byId?.set(f.pid.id, f)
+  }
+
+  /** A process that exited leaves the live list (once). */
+  private delist(f: Fiber): void {
+    const prev = f.prevLive
+    const next = f.nextLive
+    if (prev === undefined && this.first !== f) return
+    if (prev === undefined) this.first = next
+    else prev.nextLive = next
+    if (next === undefined) this.last = prev
+    else next.prevLive = prev
+    f.prevLive = f.nextLive = undefined
+    this.live--
+    this.byId?.delete(f.pid.id)
+  }
   readonly names = new Map<string, Fiber>()
   /** Pending `sendAfter` timers. */
   private readonly timers = new Map<RefImpl, SendTimer>()
@@ -324,12 +348,7 @@ export class Kernel implements Host<Fiber> {
     const pid = new PidImpl(this.nextId++, undefined)
     const f = new Fiber(this, pid, program, opts.mailbox)
     pid._fiber = f
-    f.prevLive = this.last
-    if (this.last === undefined) this.first = f
-    else this.last.nextLive = f
-    this.last = f
-    this.live++
-    this.byId?.set(pid.id, f)
+    this.enlist(f)
     if (this.tracing)
       this.emit(
         parent === undefined
@@ -355,17 +374,7 @@ export class Kernel implements Host<Fiber> {
     }
     const pid = f.pid
     pid._exit = { reason, cause }
-    if (f.prevLive !== undefined || this.first === f) {
-      const prev = f.prevLive
-      const next = f.nextLive
-      if (prev === undefined) this.first = next
-      else prev.nextLive = next
-      if (next === undefined) this.last = prev
-      else next.prevLive = prev
-      f.prevLive = f.nextLive = undefined
-      this.live--
-      this.byId?.delete(pid.id)
-    }
+    this.delist(f)
     if (f.name !== undefined && this.names.get(f.name) === f) this.names.delete(f.name)
     pid._fiber = undefined
     if (this.tracing) this.emit({ _tag: 'Exit', pid: toPid(pid), reason, cause })
@@ -386,9 +395,8 @@ export class Kernel implements Host<Fiber> {
       if (r.watchers !== undefined) for (const m of r.watchers) this.watchedExited(m, reason)
       for (let m = r.held; m !== undefined;) {
         const next = m.nextHeld
-        m.target?.rel?.dropWatcher(m)
-        m.watcher = m.target = undefined
         m.prevHeld = m.nextHeld = undefined
+        this.unwatch(m)
         m = next
       }
       if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
@@ -783,11 +791,15 @@ export class Kernel implements Host<Fiber> {
   demonitor(from: Fiber, ref: RefImpl): boolean {
     if (!(ref instanceof Monitor) || ref.watcher !== from || from.rel === undefined)
       return this.node !== undefined && this.node.demonitor(from, ref)
-    const m = ref as Monitor<Fiber>
-    from.rel.release(m)
+    from.rel.release(ref)
+    this.unwatch(ref)
+    return true
+  }
+
+  /** A monitor ends without a DOWN: its target forgets it, and it lets go of both ends. */
+  private unwatch(m: Monitor<Fiber>): void {
     m.target?.rel?.dropWatcher(m)
     m.watcher = m.target = undefined
-    return true
   }
 
   /** A DOWN for `watcher`'s monitor `ref` (the node layer's too). */

@@ -302,7 +302,7 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
     if (typeof frame === 'string') report('a frame was dropped', frame)
     else onFrame(frame)
     // what the endpoint answered while handling it goes out now (in the same write as the client's next flush)
-    if (flushScheduled) flush()
+    flush()
   }
 
   const probe = (remote: Remote): void => {
@@ -342,15 +342,13 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
     }
   }
 
-  const flushLater = (): void => {
-    if (flushScheduled) flush()
-  }
-
   /** `dataHead(me())`, remade when the session changes. */
   let head = ''
   let headSession = -1
 
+  /** Publishes the batches waiting (a no-op when none is: the outbox fills only with a flush scheduled). */
   const flush = (): void => {
+    if (!flushScheduled) return
     flushScheduled = false
     if (headSession !== session) {
       head = dataHead(me())
@@ -470,16 +468,14 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
       else for (const envelope of batch) queued.push(envelope)
       if (!flushScheduled) {
         flushScheduled = true
-        void resolved.then(flushLater)
+        void resolved.then(flush)
       }
     },
     // the end of the node's scheduler run: this run's batches are published now, not on a later microtask
-    flush: () => {
-      if (flushScheduled) flush()
-    },
+    flush,
     close: async () => {
       if (closed) return
-      if (flushScheduled) flush()
+      flush()
       const conn = nc
       if (conn !== undefined && connected) {
         tell({ _tag: 'bye', from: me() }, subj.all)
