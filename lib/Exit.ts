@@ -534,6 +534,24 @@ export const reason: Type<Reason, Reason, unknown> = new t.Type<Reason, Reason, 
 )
 
 /**
+ * A runtime message's codec: `codec` (a `t.type`) with its `is` written out
+ * field by field. Every `DOWN` and trapped `EXIT` a process takes is tested
+ * with `is`, and `t.type`'s walks its fields through a generic loop (an
+ * `UnknownRecord` test, a `hasOwnProperty` per field); the same answers
+ * without it (`test/monitors.test.ts` checks them). Failures still decode through `codec`, so
+ * their errors name the field that was wrong.
+ */
+const message = <A>(
+  codec: t.Type<A, A, unknown>,
+  fields: (m: Record<string, unknown>) => boolean
+): Type<A, A, unknown> => {
+  // what `t.type` asks of the value itself: an object, not an array
+  const is = (u: unknown): u is A =>
+    typeof u === 'object' && u !== null && fields(u as Record<string, unknown>) && !Array.isArray(u)
+  return new t.Type<A, A, unknown>(codec.name, is, (u, c) => (is(u) ? t.success(u) : codec.validate(u, c)), t.identity)
+}
+
+/**
  * io-ts codec for the `EXIT` message a trapping process gets.
  *
  * @example
@@ -543,9 +561,9 @@ export const reason: Type<Reason, Reason, unknown> = new t.Type<Reason, Reason, 
  * @category codecs
  * @since 0.1.0
  */
-export const ExitSignal: Type<ExitSignal, ExitSignal, unknown> = t.type(
-  { _tag: t.literal('EXIT'), from: pid, reason },
-  'ExitSignal'
+export const ExitSignal: Type<ExitSignal, ExitSignal, unknown> = message(
+  t.type({ _tag: t.literal('EXIT'), from: pid, reason }, 'ExitSignal'),
+  (m) => m['_tag'] === 'EXIT' && pid.is(m['from']) && reason.is(m['reason'])
 )
 
 /** What a DOWN names: a pid, or the registered name a monitor was set by (`is` allocates nothing, unlike `t.union`'s). */
@@ -570,7 +588,10 @@ const pidOrName: Type<Pid<unknown> | string, Pid<unknown> | string, unknown> = n
  * @category codecs
  * @since 0.1.0
  */
-export const Down: Type<Down, Down, unknown> = t.type({ _tag: t.literal('DOWN'), ref, pid: pidOrName, reason }, 'Down')
+export const Down: Type<Down, Down, unknown> = message(
+  t.type({ _tag: t.literal('DOWN'), ref, pid: pidOrName, reason }, 'Down'),
+  (m) => m['_tag'] === 'DOWN' && ref.is(m['ref']) && pidOrName.is(m['pid']) && reason.is(m['reason'])
+)
 
 // -------------------------------------------------------------------------------------
 // receive patterns

@@ -530,3 +530,75 @@ describe('registered names', () => {
     expect(() => rt.send('inbox', 'too late')).toThrow()
   })
 })
+
+// -------------------------------------------------------------------------------------
+// the DOWN and EXIT codecs
+// -------------------------------------------------------------------------------------
+
+describe('Exit.Down and Exit.ExitSignal', () => {
+  // the codecs as `t.type` alone makes them: the hand-written `is` must give the same answers
+  const PidOrName = t.union([Pid.pid, t.string])
+  const PlainDown = t.type({ _tag: t.literal('DOWN'), ref: Pid.ref, pid: PidOrName, reason: Exit.reason })
+  const PlainExit = t.type({ _tag: t.literal('EXIT'), from: Pid.pid, reason: Exit.reason })
+
+  const samples = Effect.gen(function* () {
+    const [pid, ref] = yield* Process.spawnMonitor(Effect.unit)
+    const down = yield* within(Exit.downOf(ref))
+    const parts = {
+      tags: ['DOWN', 'EXIT', 'down', undefined],
+      pids: [pid, 'worker', 7, undefined, null],
+      refs: [ref, pid, undefined],
+      reasons: [Exit.normal, Exit.killed, Exit.custom('boom'), 'normal', { _tag: 'Nope' }, undefined]
+    }
+    const values: Array<unknown> = [down, null, undefined, 1, 'DOWN', [], {}]
+    for (const _tag of parts.tags)
+      for (const p of parts.pids)
+        for (const r of parts.refs)
+          for (const reason of parts.reasons) {
+            values.push({ _tag, ref: r, pid: p, reason }, { _tag, from: p, reason })
+            // the same fields on objects that are not plain records
+            values.push(
+              Object.assign([], { _tag, ref: r, pid: p, reason }),
+              Object.assign(new Date(0), { _tag, from: p, reason })
+            )
+          }
+    // fields left out (not undefined: absent)
+    values.push({ _tag: 'DOWN', ref, pid }, { _tag: 'EXIT', from: pid }, Object.assign(Object.create(null), down))
+    return values
+  })
+
+  const sampled = async (): Promise<Array<unknown>> => {
+    const rt = Runtime.make()
+    try {
+      return await runMain(rt, samples)
+    } finally {
+      await rt.shutdown()
+    }
+  }
+
+  it('`is` answers as the plain `t.type` codecs do, for every combination of right and wrong fields', async () => {
+    const values = await sampled()
+    let downs = 0
+    let exits = 0
+    for (const v of values) {
+      expect(Exit.Down.is(v)).toBe(PlainDown.is(v))
+      expect(Exit.ExitSignal.is(v)).toBe(PlainExit.is(v))
+      if (Exit.Down.is(v)) downs++
+      if (Exit.ExitSignal.is(v)) exits++
+    }
+    // both accept some of them and refuse the rest
+    expect(downs).toBeGreaterThan(0)
+    expect(exits).toBeGreaterThan(0)
+    expect(downs + exits).toBeLessThan(values.length / 2)
+  })
+
+  it('decoding a wrong DOWN or EXIT names the field that was wrong; a right one decodes to itself', async () => {
+    const values = await sampled()
+    const down = values[0]
+    expect(Exit.Down.decode(down)).toEqual(E.right(down))
+    const bad = Exit.Down.decode({ ...(down as object), reason: 'normal' })
+    expect(E.isLeft(bad) && bad.left.some((e) => e.context.some((c) => c.key === 'reason'))).toBe(true)
+    const badExit = Exit.ExitSignal.decode({ _tag: 'EXIT', from: 7, reason: Exit.normal })
+    expect(E.isLeft(badExit) && badExit.left.some((e) => e.context.some((c) => c.key === 'from'))).toBe(true)
+  })
+})
