@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { Effect, Exit, Pid, Process, Runtime } from '../lib/index.js'
 import { kernelOf } from '../lib/Runtime.js'
-import { fiberOf } from '../lib/internal/introspect.js'
+import { fiberOf, watchersOf } from '../lib/internal/introspect.js'
 import { within, nothing, pingable, ping, onGo, runMain } from './support.js'
 
 // -------------------------------------------------------------------------------------
@@ -178,6 +178,47 @@ describe('demonitor', () => {
     expect(out).toEqual({ first: true, second: false, refs: [], down: O.none })
   })
 
+  it('DOWNs go out oldest monitor first, also after the first monitor on the target was removed', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const target = yield* Process.spawn(onGo(Process.exit(Exit.custom('bye'))))
+        // the first monitor on a process is kept apart from the others: removing it must not reorder them
+        const r1 = yield* Process.monitor(target)
+        const r2 = yield* Process.monitor(target)
+        const r3 = yield* Process.monitor(target)
+        yield* Process.demonitor(r1)
+        const r4 = yield* Process.monitor(target)
+        const watchers = fiberOf(kernelOf(rt), Number(/<0\.(\d+)\./.exec(String(target))?.[1]))
+        const counted = watchers === undefined ? -1 : watchersOf(watchers).length
+        yield* Process.send(target, 'go')
+        const downs = [yield* within(Exit.Down), yield* within(Exit.Down), yield* within(Exit.Down)]
+        const more = yield* nothing(Exit.Down)
+        return { refs: [r2, r3, r4], downs: downs.map((d) => d.ref), counted, more }
+      })
+    )
+    expect(out.downs).toEqual(out.refs)
+    expect(out.counted).toBe(3)
+    expect(out.more).toEqual(O.none)
+  })
+
+  it('a process monitored once and then more: one DOWN per monitor, the first one first', async () => {
+    const rt = Runtime.make()
+    const out = await runMain(
+      rt,
+      Effect.gen(function* () {
+        const [target, first] = yield* Process.spawnMonitor(onGo(Process.exit(Exit.custom('bye'))))
+        const second = yield* Process.monitor(target)
+        yield* Process.send(target, 'go')
+        const downs = [yield* within(Exit.Down), yield* within(Exit.Down)]
+        return { refs: [first, second], downs: downs.map((d) => d.ref), more: yield* nothing(Exit.Down) }
+      })
+    )
+    expect(out.downs).toEqual(out.refs)
+    expect(out.more).toEqual(O.none)
+  })
+
   it('the monitors a process holds are listed oldest first; one that fires or is removed leaves the others', async () => {
     const rt = Runtime.make()
     const out = await runMain(
@@ -211,8 +252,7 @@ describe('demonitor', () => {
     const watchersOfPid = (pid: Pid.Pid<unknown>) => {
       const f = fiberOf(kernelOf(rt), Number(/<0\.(\d+)\./.exec(String(pid))?.[1]))
       // every monitor left on it, counted as the kernel keeps them (a released one included)
-      let n = 0
-      f?.rel?.eachWatcher(() => n++)
+      const n = (f?.watchedBy === undefined ? 0 : 1) + (f?.rel?.watchers?.size ?? 0)
       return f === undefined ? undefined : n
     }
     const out = await runMain(

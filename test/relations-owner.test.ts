@@ -1,5 +1,6 @@
 /**
- * A process's links and monitors (`Fiber.rel`) have one writer, the kernel:
+ * A process's links and monitors (`Fiber.rel`, and `Fiber.watchedBy`, the
+ * one monitor on it kept outside `rel`) have one writer, the kernel:
  * every other module of `lib/` reads them through `internal/introspect.ts`,
  * which only reads. Checked on the syntax tree (TypeScript's parser), so a
  * comment or a string naming `rel` does not count.
@@ -9,7 +10,7 @@ import * as path from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
-/** The places in `text` that touch a `.rel` property: `write` for an assignment to it or below it. */
+/** The places in `text` that touch a `.rel` or `.watchedBy` property: `write` for an assignment to it or below it. */
 const touches = (file: string, text: string): ReadonlyArray<{ line: number; write: boolean }> => {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
   const out: Array<{ line: number; write: boolean }> = []
@@ -26,7 +27,7 @@ const touches = (file: string, text: string): ReadonlyArray<{ line: number; writ
     )
   }
   const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(node) && node.name.text === 'rel') {
+    if (ts.isPropertyAccessExpression(node) && (node.name.text === 'rel' || node.name.text === 'watchedBy')) {
       const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1
       out.push({ line, write: isAssigned(node) })
     }
@@ -51,13 +52,17 @@ describe('relations have one writer, the kernel', () => {
       'f.rel ??= new Relations()',
       'g.rel.links = new Set()',
       '// f.rel = x',
-      "const s = 'f.rel = x'"
+      "const s = 'f.rel = x'",
+      'f.watchedBy = m',
+      'const w = f.watchedBy?.watcher'
     ].join('\n')
     expect(touches('x.ts', text)).toEqual([
       { line: 1, write: false },
       { line: 2, write: true },
       { line: 3, write: true },
-      { line: 4, write: true }
+      { line: 4, write: true },
+      { line: 7, write: true },
+      { line: 8, write: false }
     ])
   })
 

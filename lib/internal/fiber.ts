@@ -29,7 +29,7 @@ import type { Cause, Reason } from '../Exit.js'
 import * as op from './op.js'
 import { DELEGATE, Op } from './op.js'
 import { causeOf, reasonOf, RETURNED } from './outcome.js'
-import type { Relations } from './relations.js'
+import type { Monitor, Relations } from './relations.js'
 import { Interruption, type TimeoutBox } from './interruption.js'
 import { EXITED, notAnEffect, RUNNABLE, RUNNING } from './waits.js'
 
@@ -67,6 +67,12 @@ export class Fiber extends Interruption<Fiber> {
   gen: Iterator<unknown> | undefined = undefined
   /** Links, monitors, aliases, timers (made on first use): written by the kernel alone, read elsewhere through `./introspect.ts`. */
   rel: Relations<Fiber> | undefined = undefined
+  /**
+   * The oldest monitor on this process while it is the only one (the
+   * others are in `rel.watchers`): a process watched once (`spawnMonitor`,
+   * a call) needs no `Relations` for it. Written by the kernel alone.
+   */
+  watchedBy: Monitor<Fiber> | undefined = undefined
   /** The kernel's list of live processes, oldest first (written by the kernel alone). */
   prevLive: Fiber | undefined = undefined
   nextLive: Fiber | undefined = undefined

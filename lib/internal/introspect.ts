@@ -47,9 +47,8 @@ export const monitorsOf = (f: Fiber): ReadonlyArray<PidImpl | string> =>
 /** The processes that monitor `f`. @internal */
 export const watchersOf = (f: Fiber): ReadonlyArray<PidImpl> => {
   const out: Array<PidImpl> = []
-  f.rel?.eachWatcher((m) => {
-    if (m.watcher !== undefined) out.push(m.watcher.pid)
-  })
+  if (f.watchedBy?.watcher !== undefined) out.push(f.watchedBy.watcher.pid)
+  for (const m of f.rel?.watchers ?? []) if (m.watcher !== undefined) out.push(m.watcher.pid)
   return out
 }
 

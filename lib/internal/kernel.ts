@@ -382,16 +382,20 @@ export class Kernel implements Host<Fiber> {
     if (this.tracing || this.deadLetters.observed)
       for (const message of f.messages()) this.deadLetter({ to: toPid(pid), message, reason: 'noproc' })
     const r = f.rel
+    f.rel = undefined
+    // link signals first, then DOWN messages (as observed on Elixir); a table never made is skipped
+    if (r?.links !== undefined)
+      for (const l of r.links) {
+        l.rel?.links?.delete(f)
+        linkSignal(l, pid, reason)
+      }
+    // every monitor on it, oldest first: the one it keeps itself, then the table (written out: no closure per exit)
+    const w = f.watchedBy
+    if (w !== undefined) {
+      f.watchedBy = undefined
+      this.watchedExited(w, reason)
+    }
     if (r !== undefined) {
-      f.rel = undefined
-      // link signals first, then DOWN messages (as observed on Elixir); a table never made is skipped
-      if (r.links !== undefined)
-        for (const l of r.links) {
-          l.rel?.links?.delete(f)
-          linkSignal(l, pid, reason)
-        }
-      // every monitor on it, oldest first (as `Relations.eachWatcher`; written out: no closure per exit)
-      if (r.watch !== undefined) this.watchedExited(r.watch, reason)
       if (r.watchers !== undefined) for (const m of r.watchers) this.watchedExited(m, reason)
       for (let m = r.held; m !== undefined;) {
         const next = m.nextHeld
@@ -776,7 +780,10 @@ export class Kernel implements Host<Fiber> {
     }
     const m = ref as Monitor<Fiber>
     rel(from).hold(m)
-    rel(t as Fiber).addWatcher(m)
+    // the first monitor on a process it keeps itself while it is the only one; the others (oldest first) in a table
+    const tf = t as Fiber
+    if (tf.watchedBy === undefined && tf.rel?.watchers === undefined) tf.watchedBy = m
+    else (rel(tf).watchers ??= new Set()).add(m)
     return m
   }
 
@@ -798,7 +805,11 @@ export class Kernel implements Host<Fiber> {
 
   /** A monitor ends without a DOWN: its target forgets it, and it lets go of both ends. */
   private unwatch(m: Monitor<Fiber>): void {
-    m.target?.rel?.dropWatcher(m)
+    const t = m.target
+    if (t !== undefined) {
+      if (t.watchedBy === m) t.watchedBy = undefined
+      else t.rel?.watchers?.delete(m)
+    }
     m.watcher = m.target = undefined
   }
 

@@ -41,11 +41,11 @@ export class Relations<F> {
    */
   held: Monitor<F> | undefined = undefined
   /**
-   * Monitors on this process. The oldest is kept inline (`watch`) while it
-   * is the only one, so a process watched once (`spawnMonitor`, a call) gets no table.
+   * Monitors on this process but the oldest while it is the only one, which
+   * the process keeps itself (`Fiber.watchedBy`): a process watched once
+   * (`spawnMonitor`, a call) makes no `Relations` for it.
    */
   watchers: Set<Monitor<F>> | undefined = undefined
-  watch: Monitor<F> | undefined = undefined
   /** Active reply aliases of this process (ref -> one-shot); made on first use. */
   aliases: Map<object, boolean> | undefined = undefined
   /** `sendAfter` timers aimed at this process, cancelled when it exits (as Erlang's); made on first use. */
@@ -75,22 +75,5 @@ export class Relations<F> {
     const out: Array<Monitor<F>> = []
     for (let m = this.held; m !== undefined; m = m.nextHeld) out.push(m)
     return out.reverse()
-  }
-
-  /** A new monitor on this process: inline while no other is held, else in the table (oldest first either way). */
-  addWatcher(m: Monitor<F>): void {
-    if (this.watch === undefined && this.watchers === undefined) this.watch = m
-    else (this.watchers ??= new Set()).add(m)
-  }
-
-  dropWatcher(m: Monitor<F>): void {
-    if (this.watch === m) this.watch = undefined
-    else this.watchers?.delete(m)
-  }
-
-  /** Every monitor on this process, oldest first. */
-  eachWatcher(k: (m: Monitor<F>) => void): void {
-    if (this.watch !== undefined) k(this.watch)
-    if (this.watchers !== undefined) for (const m of this.watchers) k(m)
   }
 }
