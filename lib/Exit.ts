@@ -537,9 +537,9 @@ export const reason: Type<Reason, Reason, unknown> = new t.Type<Reason, Reason, 
  * A runtime message's codec: `codec` (a `t.type`) with its `is` written out
  * field by field. Every `DOWN` and trapped `EXIT` a process takes is tested
  * with `is`, and `t.type`'s walks its fields through a generic loop (an
- * `UnknownRecord` test, a `hasOwnProperty` per field); the same answers
- * without it (`test/monitors.test.ts` checks them). Failures still decode through `codec`, so
- * their errors name the field that was wrong.
+ * `UnknownRecord` test, a `hasOwnProperty` per field); this one gives the
+ * same answers without it (`test/monitors.test.ts` checks them). Failures
+ * still decode through `codec`, so their errors name the wrong field.
  */
 const message = <A>(
   codec: t.Type<A, A, unknown>,
