@@ -150,7 +150,9 @@ describe('shutdown is bounded (item 2)', () => {
     rt.spawn(Effect.ensuring(Effect.never, Effect.never))
     rt.spawn(Effect.uninterruptible(Effect.never))
     rt.spawn(Effect.ensuring(Effect.never, Effect.sleep(1e9)))
-    await new Promise((r) => setTimeout(r, 5))
+    // each has run into its `never` (a fixed sleep was not always enough on a loaded machine: a
+    // process killed before it ran has no finalizer to wait for)
+    while (!rt.processes().every((p) => p.status === 'waiting')) await new Promise((r) => setTimeout(r, 1))
     const done = await Promise.race([
       rt.shutdown().then(() => 'resolved'),
       new Promise((r) => setTimeout(() => r('stuck'), 2_000))
