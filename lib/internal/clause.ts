@@ -17,6 +17,9 @@ import { ON, Op } from './op.js'
  */
 export type OnClause = Op
 
+/** Receive clauses: one clause alone (the common case, no array), or several tried in order. @internal */
+export type Clauses = OnClause | ReadonlyArray<OnClause>
+
 /** The codec `fastFor` looked at last, and its answer (a loop builds its clause with the same codec each time). */
 let lastCodec: Decoder<unknown, unknown> | undefined
 let lastFast = false
@@ -36,6 +39,13 @@ const fastFor = (codec: Decoder<unknown, unknown>): boolean => {
 /** The clause `on(codec, handler)`. @internal */
 export const onClause = (codec: Decoder<unknown, unknown>, handler: (m: unknown) => Op): OnClause =>
   new Op(ON, codec, handler, fastFor(codec))
+
+/** The clauses of a receive instruction: an `ON` alone is its own, a `RECEIVE` has them in `i0`. @internal */
+export const clausesOf = (r: Op): Clauses => (r._op === ON ? r : (r.i0 as Clauses))
+
+/** The `after` clause of a receive instruction, if it has one (an `ON` alone never does). @internal */
+export const afterOf = (r: Op): AfterClause | undefined =>
+  r._op === ON ? undefined : (r.i1 as AfterClause | undefined)
 
 /** `u` is an `on` clause. @internal */
 export const isOnClause = (u: unknown): u is OnClause => u instanceof Op && u._op === ON

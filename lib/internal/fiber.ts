@@ -251,14 +251,15 @@ export class Fiber extends Interruption<Fiber> {
   }
 
   private send(cur: Op): Op {
-    const next = this.sendNow(cur)
-    const go = this.interruptNow ? this.takePending(next) : next
-    this.point()
-    return go
+    return this.goOn(this.sendNow(cur))
   }
 
   private syscall(cur: Op): Op {
-    const next = (cur.i0 as Syscall)(this, cur.i1, cur.i2)
+    return this.goOn((cur.i0 as Syscall)(this, cur.i1, cur.i2))
+  }
+
+  /** After a send or a syscall: an interruption it raised is taken first, then a scheduling point. */
+  private goOn(next: Op): Op {
     const go = this.interruptNow ? this.takePending(next) : next
     this.point()
     return go

@@ -6,8 +6,7 @@
  *
  * @internal
  */
-import type { OnClause, AfterClause } from './clause.js'
-import * as op from './op.js'
+import { afterOf, clausesOf, type OnClause } from './clause.js'
 import { EXITED, RUNNABLE, RUNNING, WAITING, type Fiber } from './fiber.js'
 import type { Kernel } from './kernel.js'
 import type { PidImpl } from './pid.js'
@@ -73,11 +72,8 @@ export const peekMailbox = (f: Fiber, n: number): ReadonlyArray<unknown> => {
 export const waitingFor = (f: Fiber): string | undefined => {
   const r = f.receiving
   if (r !== undefined) {
-    const alone = r._op === op.ON
-    const clauses = ([] as ReadonlyArray<OnClause>)
-      .concat(alone ? r : (r.i0 as OnClause | ReadonlyArray<OnClause>))
-      .map((c) => nameOf(c.i0))
-    const after = alone ? undefined : (r.i1 as AfterClause | undefined)
+    const clauses = ([] as ReadonlyArray<OnClause>).concat(clausesOf(r)).map((c) => nameOf(c.i0))
+    const after = afterOf(r)
     const on = clauses.length === 0 ? 'receive (no clause: only the after)' : `receive ${clauses.join(' | ')}`
     return after === undefined || after.ms === Infinity ? on : `${on}, after ${after.ms} ms`
   }

@@ -14,7 +14,7 @@
  * @internal
  */
 import type { Decoder } from 'io-ts'
-import type { OnClause } from './clause.js'
+import type { Clauses, OnClause } from './clause.js'
 import type { Op } from './op.js'
 
 /** A removed message in the middle of the mailbox. */
@@ -22,9 +22,6 @@ const HOLE: unique symbol = Symbol('hole')
 
 /** No message: the inline slot of a process without a `Mailbox` is empty (see `./waits.ts`). */
 export const EMPTY: unique symbol = Symbol('empty')
-
-/** Receive clauses: one clause alone (the common case, no array), or several tried in order. */
-export type Clauses = OnClause | ReadonlyArray<OnClause>
 
 /** @internal */
 export class Mailbox {

@@ -12,9 +12,9 @@
  */
 import type { Decoder } from 'io-ts'
 import type { Cause } from '../Exit.js'
-import { NO_CLAUSES, type AfterClause, type OnClause } from './clause.js'
+import { afterOf, clausesOf, NO_CLAUSES, type AfterClause, type Clauses, type OnClause } from './clause.js'
 import type { Host } from './host.js'
-import { decode, EMPTY, Mailbox, NO_MATCH, type Clauses } from './mailbox.js'
+import { decode, EMPTY, Mailbox, NO_MATCH } from './mailbox.js'
 import * as op from './op.js'
 import { Op } from './op.js'
 import type { PidImpl } from './pid.js'
@@ -232,8 +232,7 @@ export abstract class Waits<F> {
       this.one = EMPTY
     }
     // a receive with clauses may take it (one with only `after` is a sleep)
-    if (this.status === WAITING && this.rop !== undefined && (this.rop._op === op.ON || this.rop.i0 !== NO_CLAUSES))
-      this.wake()
+    if (this.status === WAITING && this.rop !== undefined && clausesOf(this.rop) !== NO_CLAUSES) this.wake()
   }
 
   /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
@@ -261,9 +260,7 @@ export abstract class Waits<F> {
   protected receive(cur: Op): Op | undefined {
     const fresh = this.rop === undefined
     const m = this.mailbox
-    // an ON instruction is a receive of that clause alone
-    const alone = cur._op === op.ON
-    const clauses = (alone ? cur : cur.i0) as Clauses
+    const clauses = clausesOf(cur)
     if (this.one !== EMPTY && clauses !== NO_CLAUSES) {
       const next = this.receiveOne(clauses, fresh)
       if (next !== NO_MATCH) return next
@@ -279,7 +276,7 @@ export abstract class Waits<F> {
         return next
       }
     }
-    const after = alone ? undefined : (cur.i1 as AfterClause | undefined)
+    const after = afterOf(cur)
     if (after !== undefined) {
       const next = this.receiveTimer(after, fresh)
       if (next !== undefined) {
