@@ -21,6 +21,7 @@
  */
 import type { Wire, WirePid, WireRef } from '../../Transport.js'
 import { PidImpl, RefImpl } from '../pid.js'
+import { safeString } from '../show.js'
 
 /** How the node layer names its pids and refs on the wire, and revives them. @internal */
 export interface Identities {
@@ -104,7 +105,7 @@ export const encode = (value: unknown, ids: Identities, root: string, lenient = 
         if (u instanceof Error) return { $: 'err', name: u.name, message: u.message }
         const proto = Object.getPrototypeOf(u) as unknown
         if (proto !== Object.prototype && proto !== null) {
-          if (lenient) return { $: 'opaque', v: String(u) }
+          if (lenient) return { $: 'opaque', v: safeString(u) }
           throw new EncodeError(at(), describe(u))
         }
         if (Object.getOwnPropertySymbols(u).length > 0) {
@@ -125,7 +126,7 @@ export const encode = (value: unknown, ids: Identities, root: string, lenient = 
         return escaped ? { $: 'obj', v: out } : out
       }
       default:
-        if (lenient) return { $: 'opaque', v: String(u) }
+        if (lenient) return { $: 'opaque', v: safeString(u) }
         throw new EncodeError(at(), describe(u))
     }
   }
