@@ -114,7 +114,17 @@ export const after = <E, A>(ms: number, handler: () => Effect<E, A>): Clause<E, 
 
 const succeedWith = (m: unknown): Op => new Op(op.SUCCEED, m)
 
-const shorthands = new WeakMap<object, Op>()
+/**
+ * `receive(codec)`'s instruction for the codec used last, so a loop that
+ * receives with one codec builds it once. Not a `WeakMap` by codec: one
+ * made per call (`receive(t.literal('ok'))` inside a loop) would stay in it
+ * through every young-generation collection (V8's scavenger keeps an
+ * entry's value, and the instruction holds its codec), so each codec and
+ * its instruction would be copied out to the old generation: measured, a
+ * generator-style ping-pong spent 40% of its time in those collections.
+ */
+let lastCodec: Decoder<unknown, unknown> | undefined
+let lastInstruction: Op | undefined
 
 /**
  * Selective receive. With a codec alone, succeeds with the first message it
@@ -143,13 +153,12 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
     // one clause is the whole receive: the clause is its instruction
     if (isOnClause(only)) return fromOp(only)
     if (isDecoder(only)) {
-      // `receive(codec)` is one immutable instruction per codec: built once, shared by every use
-      let instruction = shorthands.get(only)
-      if (instruction === undefined) {
-        instruction = onClause(only, succeedWith)
-        shorthands.set(only, instruction)
+      // `receive(codec)` is one immutable instruction: shared by the uses of the codec used last
+      if (only !== lastCodec || lastInstruction === undefined) {
+        lastInstruction = onClause(only, succeedWith)
+        lastCodec = only
       }
-      return fromOp(instruction)
+      return fromOp(lastInstruction)
     }
   }
   let afterClause: AfterClause | undefined
