@@ -52,6 +52,28 @@ describe('Effect', () => {
     expect(runs).toBe(2)
   })
 
+  it("fn: each call is a description; each run makes a fresh generator with that call's arguments", async () => {
+    const started: Array<[number, string]> = []
+    const f = Effect.fn(function* (n: number, label: string) {
+      started.push([n, label])
+      const a = yield* Effect.succeed(n)
+      if (a < 0) return yield* Effect.fail(`${label} is negative`)
+      return `${label}=${a * 2}`
+    })
+    const two = f(2, 'two')
+    const minus = f(-1, 'minus')
+    expect(started).toEqual([]) // nothing runs until an interpreter runs it
+    expect(await run(two)).toEqual(Exit.returned('two=4'))
+    expect(await run(two)).toEqual(Exit.returned('two=4'))
+    expect(await run(minus)).toEqual(Exit.failure('minus is negative'))
+    expect(started).toEqual([
+      [2, 'two'],
+      [2, 'two'],
+      [-1, 'minus']
+    ])
+    expect(() => Effect.fn(42 as never)).toThrow(/Effect\.fn: expected a generator function, got/)
+  })
+
   it('do notation', async () => {
     const p = pipe(
       Effect.Do,

@@ -113,6 +113,16 @@ describe('Effect inference', () => {
     expect(await Runtime.make().run(g)).toEqual(Exit.returned(4))
   })
 
+  it('fn infers its parameters, the error union and the return type', async () => {
+    const f = Effect.fn(function* (n: number, s: string) {
+      const a = yield* ea
+      const b = yield* eb
+      return a + b.length + n + s.length
+    })
+    expectTypeOf(f).toEqualTypeOf<(n: number, s: string) => Effect.Effect<'ea' | 'eb', number>>()
+    expect(await Runtime.make().run(f(10, 'xy'))).toEqual(Exit.returned(16))
+  })
+
   it('all keeps tuple positions', async () => {
     const p = Effect.all([Effect.succeed(1), Effect.succeed('x'), ea])
     expectTypeOf(p).toEqualTypeOf<Effect.Effect<'ea', [number, string, number]>>()
