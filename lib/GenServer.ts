@@ -674,44 +674,47 @@ export function call<R = Unspecified>(
 export function call<R>(server: Server, request: unknown, timeout: number = 5000): Effect.Effect<Exit.Exiting, R> {
   checkServer('GenServer.call', server)
   checkMs('GenServer.call', timeout)
+  return callWith(server, request, timeout) as Effect.Effect<Exit.Exiting, R>
+}
+
+/** `call` once its arguments are checked (its generator function made once: see `Effect.fn`). */
+const callWith = Effect.fn(function* (server: Server, request: unknown, timeout: number) {
   const args = [server, request, timeout] as const
-  return Effect.gen(function* () {
-    const target = yield* resolve(server)
-    if (O.isNone(target)) return yield* exitCall(Exit.noproc, 'GenServer.call', args)
-    const pid = target.value
-    const me = yield* Process.self
-    if (pid === me) return yield* exitCall(callingSelf, 'GenServer.call', args)
-    const alias = yield* Process.alias({ oneShot: true })
-    const mref = yield* Process.monitor(pid)
-    const from: FromImpl = { pid: me, alias }
-    yield* sendQuietly(pid, { _tag: 'GenServer.Call', from, request })
-    return yield* Process.receive(
-      Process.on(replyOf(alias), (m) =>
-        Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
-          m.rejected === undefined
-            ? Effect.succeed(m.reply as R)
-            : exitCall(Exit.custom({ rejected: m.rejected }), 'GenServer.call', args)
-        )
-      ),
-      Process.on(Exit.downOf(mref), (m) =>
-        Effect.flatMap(Process.unalias(alias), () => exitCall(callDown(server, m), 'GenServer.call', args))
-      ),
-      Process.after(timeout, () =>
-        Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
-          Effect.flatMap(Process.unalias(alias), (active) =>
-            active
-              ? exitCall(Exit.timeout, 'GenServer.call', args)
-              : // the one-shot alias was used: the reply is in the mailbox already
-                Process.receive(
-                  Process.on(replyOf(alias), (m) => Effect.succeed(m.reply as R)),
-                  Process.after(0, () => exitCall(Exit.timeout, 'GenServer.call', args))
-                )
-          )
+  const target = yield* resolve(server)
+  if (O.isNone(target)) return yield* exitCall(Exit.noproc, 'GenServer.call', args)
+  const pid = target.value
+  const me = yield* Process.self
+  if (pid === me) return yield* exitCall(callingSelf, 'GenServer.call', args)
+  const alias = yield* Process.alias({ oneShot: true })
+  const mref = yield* Process.monitor(pid)
+  const from: FromImpl = { pid: me, alias }
+  yield* sendQuietly(pid, { _tag: 'GenServer.Call', from, request })
+  return yield* Process.receive(
+    Process.on(replyOf(alias), (m) =>
+      Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
+        m.rejected === undefined
+          ? Effect.succeed(m.reply)
+          : exitCall(Exit.custom({ rejected: m.rejected }), 'GenServer.call', args)
+      )
+    ),
+    Process.on(Exit.downOf(mref), (m) =>
+      Effect.flatMap(Process.unalias(alias), () => exitCall(callDown(server, m), 'GenServer.call', args))
+    ),
+    Process.after(timeout, () =>
+      Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
+        Effect.flatMap(Process.unalias(alias), (active) =>
+          active
+            ? exitCall(Exit.timeout, 'GenServer.call', args)
+            : // the one-shot alias was used: the reply is in the mailbox already
+              Process.receive(
+                Process.on(replyOf(alias), (m) => Effect.succeed(m.reply)),
+                Process.after(0, () => exitCall(Exit.timeout, 'GenServer.call', args))
+              )
         )
       )
     )
-  })
-}
+  )
+})
 
 /**
  * Sends `request` to the server's `handleCast` and returns at once. Never

@@ -204,40 +204,42 @@ const tell = (st: State, message: unknown): Effect.Effect<never, void> =>
     )(st.listeners)
   )
 
-const removed = (st: State, key: unknown, pid: Pid<unknown>, n: number): Effect.Effect<never, void> =>
-  Effect.gen(function* () {
-    for (let i = 0; i < n; i++) {
-      yield* tell(st, { _tag: 'Registry.Unregistered', registry: st.self, key, pid } satisfies Unregistered<unknown>)
-    }
-    // the last key of a process gone: no more link to it
-    if (n > 0 && !st.table.byPid.has(pid)) yield* Process.unlink(pid)
-  })
+const removed = Effect.fn(function* (st: State, key: unknown, pid: Pid<unknown>, n: number) {
+  for (let i = 0; i < n; i++) {
+    yield* tell(st, { _tag: 'Registry.Unregistered', registry: st.self, key, pid } satisfies Unregistered<unknown>)
+  }
+  // the last key of a process gone: no more link to it
+  if (n > 0 && !st.table.byPid.has(pid)) yield* Process.unlink(pid)
+})
 
-const doRegister = (st: State, pid: Pid<unknown>, key: unknown, value: unknown) =>
-  Effect.gen(function* () {
-    if (st.keys === 'unique') {
-      const holder = st.table.entries(key)[0]
-      if (holder !== undefined) {
-        const taken: AlreadyRegistered = { _tag: 'AlreadyRegistered', pid: holder[0] }
-        return GenServer.replyWith(E.left(taken), st)
-      }
+const doRegister = Effect.fn(function* (st: State, pid: Pid<unknown>, key: unknown, value: unknown) {
+  if (st.keys === 'unique') {
+    const holder = st.table.entries(key)[0]
+    if (holder !== undefined) {
+      const taken: AlreadyRegistered = { _tag: 'AlreadyRegistered', pid: holder[0] }
+      return GenServer.replyWith(E.left(taken), st)
     }
-    yield* Effect.catchAll(Process.link(pid), () => Effect.unit)
-    if (!(yield* Process.isAlive(pid))) return GenServer.replyWith(E.right(undefined), st)
-    st.table.add(key, pid, value)
-    yield* tell(st, { _tag: 'Registry.Registered', registry: st.self, key, pid, value } satisfies Registered<
-      unknown,
-      unknown
-    >)
-    return GenServer.replyWith(E.right(undefined), st)
-  })
+  }
+  yield* Effect.catchAll(Process.link(pid), () => Effect.unit)
+  if (!(yield* Process.isAlive(pid))) return GenServer.replyWith(E.right(undefined), st)
+  st.table.add(key, pid, value)
+  yield* tell(st, { _tag: 'Registry.Registered', registry: st.self, key, pid, value } satisfies Registered<
+    unknown,
+    unknown
+  >)
+  return GenServer.replyWith(E.right(undefined), st)
+})
 
-const doUnregister = (st: State, pid: Pid<unknown>, key: unknown, pred?: (value: unknown) => boolean) =>
-  Effect.gen(function* () {
-    const n = st.table.remove(key, pid, pred)
-    yield* removed(st, key, pid, n)
-    return GenServer.replyWith(E.right(undefined), st)
-  })
+const doUnregister = Effect.fn(function* (
+  st: State,
+  pid: Pid<unknown>,
+  key: unknown,
+  pred: ((value: unknown) => boolean) | undefined
+) {
+  const n = st.table.remove(key, pid, pred)
+  yield* removed(st, key, pid, n)
+  return GenServer.replyWith(E.right(undefined), st)
+})
 
 const update = (st: State, pid: Pid<unknown>, key: unknown, f: (value: unknown) => unknown) =>
   Effect.sync(() => {
@@ -250,12 +252,11 @@ const update = (st: State, pid: Pid<unknown>, key: unknown, f: (value: unknown) 
   })
 
 /** An owner exited: its entries go. */
-const ownerExited = (st: State, pid: Pid<unknown>) =>
-  Effect.gen(function* () {
-    const keys = [...(st.table.byPid.get(pid) ?? [])]
-    for (const key of new Set(keys)) yield* removed(st, key, pid, st.table.remove(key, pid))
-    return GenServer.noReply(st)
-  })
+const ownerExited = Effect.fn(function* (st: State, pid: Pid<unknown>) {
+  const keys = [...(st.table.byPid.get(pid) ?? [])]
+  for (const key of new Set(keys)) yield* removed(st, key, pid, st.table.remove(key, pid))
+  return GenServer.noReply(st)
+})
 
 const behaviour = (table: Table<unknown, unknown>): GenServer.Behaviour<Options, State, Request> => ({
   init: (options) =>

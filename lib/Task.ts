@@ -220,14 +220,17 @@ const taskBody = <E, A>(program: Effect.Effect<E, A>, alias: Ref): Effect.Effect
  */
 export const async = <E, A>(program: Effect.Effect<E, A>): Effect.Effect<never, Task<E, A>> => {
   checkProgram('Task.async', program)
-  return Effect.gen(function* () {
-    const owner = yield* Process.self
-    const alias = yield* Process.alias({ oneShot: true })
-    const [pid, ref] = yield* Process.spawnMonitor(taskBody(program, alias), { link: true })
-    const task: Task<E, A> = { owner, pid, ref, alias }
-    return task
-  })
+  return asyncWith(program) as Effect.Effect<never, Task<E, A>>
 }
+
+/** `async` once its argument is checked (its generator function made once: see `Effect.fn`). */
+const asyncWith = Effect.fn(function* (program: Effect.Effect<unknown, unknown>) {
+  const owner = yield* Process.self
+  const alias = yield* Process.alias({ oneShot: true })
+  const [pid, ref] = yield* Process.spawnMonitor(taskBody(program, alias), { link: true })
+  const task: Task<unknown, unknown> = { owner, pid, ref, alias }
+  return task
+})
 
 /**
  * Waits for the task's result (default 5000 ms; `Infinity` waits forever).
@@ -370,24 +373,24 @@ export const shutdown = <E, A>(
 ): Effect.Effect<NotOwner, Option<Outcome<A>>> => {
   checkTask('Task.shutdown', task)
   if (how !== 'brutal_kill') checkMs('Task.shutdown', how)
-  return ownerOnly(
-    task,
-    Effect.gen(function* () {
-      const mon = yield* Process.monitor(task.pid)
-      // unlink and signal without an exit signal in between (Elixir uses an enforcer process for this)
-      yield* Effect.uninterruptible(
-        Effect.flatMap(Process.unlink(task.pid), () =>
-          Process.exit(task.pid, how === 'brutal_kill' ? Exit.kill : Exit.shutdown)
-        )
-      )
-      const result = yield* how === 'brutal_kill'
-        ? shutdownReceive(task, mon, 'brutal_kill', Infinity)
-        : shutdownReceive(task, mon, 'shutdown', how)
-      yield* Process.unalias(task.alias)
-      return result
-    })
-  )
+  return ownerOnly(task, shutdownWith(task, how) as Effect.Effect<never, Option<Outcome<A>>>)
 }
+
+/** `shutdown` once its arguments are checked (its generator function made once: see `Effect.fn`). */
+const shutdownWith = Effect.fn(function* (task: Task<unknown, unknown>, how: number | 'brutal_kill') {
+  const mon = yield* Process.monitor(task.pid)
+  // unlink and signal without an exit signal in between (Elixir uses an enforcer process for this)
+  yield* Effect.uninterruptible(
+    Effect.flatMap(Process.unlink(task.pid), () =>
+      Process.exit(task.pid, how === 'brutal_kill' ? Exit.kill : Exit.shutdown)
+    )
+  )
+  const result = yield* how === 'brutal_kill'
+    ? shutdownReceive(task, mon, 'brutal_kill', Infinity)
+    : shutdownReceive(task, mon, 'shutdown', how)
+  yield* Process.unalias(task.alias)
+  return result
+})
 
 /**
  * Waits for all the tasks, within `timeout` ms in total (default 5000), and
@@ -512,16 +515,15 @@ export const startLink = <E, A>(program: Effect.Effect<E, A>): Effect.Effect<nev
  * @category tasks
  * @since 0.2.0
  */
-export const completed = <A>(value: A): Effect.Effect<never, Task<never, A>> =>
-  Effect.gen(function* () {
-    const owner = yield* Process.self
-    const alias = yield* Process.alias({ oneShot: true })
-    const ref = yield* Process.makeRef
-    const pid = yield* Process.spawn(Effect.unit)
-    yield* sendQuietly(alias, { _tag: 'Task.Reply', tag: alias, value } satisfies ReplyMsg)
-    const task: Task<never, A> = { owner, pid, ref, alias }
-    return task
-  })
+export const completed: <A>(value: A) => Effect.Effect<never, Task<never, A>> = Effect.fn(function* <A>(value: A) {
+  const owner = yield* Process.self
+  const alias = yield* Process.alias({ oneShot: true })
+  const ref = yield* Process.makeRef
+  const pid = yield* Process.spawn(Effect.unit)
+  yield* sendQuietly(alias, { _tag: 'Task.Reply', tag: alias, value } satisfies ReplyMsg)
+  const task: Task<never, A> = { owner, pid, ref, alias }
+  return task
+})
 
 /**
  * Stops waiting for the task without stopping it (Elixir's `Task.ignore/1`):
@@ -542,17 +544,18 @@ export const ignore = <E, A>(task: Task<E, A>): Effect.Effect<NotOwner, Option<O
     task,
     Process.receive(
       ...outcomeOf(task),
-      Process.after(0, () =>
-        Effect.gen(function* () {
-          yield* Process.demonitor(task.ref, { flush: true })
-          yield* Process.unlink(task.pid)
-          yield* Process.unalias(task.alias)
-          return O.none
-        })
-      )
+      Process.after(0, () => letGo(task))
     )
   )
 }
+
+/** `ignore` with no result there: the task is let go (no monitor, no link, no alias). */
+const letGo = Effect.fn(function* (task: Task<unknown, unknown>) {
+  yield* Process.demonitor(task.ref, { flush: true })
+  yield* Process.unlink(task.pid)
+  yield* Process.unalias(task.alias)
+  return O.none
+})
 
 /**
  * Waits up to `timeout` ms in total (default 5000) for all the tasks and

@@ -120,23 +120,32 @@ const startFailed = (where: string, e: unknown): Effect.Effect<Exit.Exiting, nev
 const supervised =
   (where: string, sup: GenServer.Server, link: boolean, shutdown: Supervisor.Shutdown): Spawner =>
   (work) =>
-    Effect.gen(function* () {
-      const tag = yield* Process.makeRef
-      const started = yield* Effect.either(
-        DynamicSupervisor.startChild(sup, {
-          id: 'task',
-          start: Process.spawnLink(afterGo(tag, work)),
-          restart: 'temporary',
-          shutdown
-        })
-      )
-      if (started._tag === 'Left') return yield* startFailed(where, started.left)
-      const pid = started.right
-      if (link) yield* Effect.catchAll(Process.link(pid), () => Effect.unit)
-      const ref = yield* Process.monitor(pid)
-      yield* Effect.catchAll(Process.send(pid, { _tag: 'Task.Go', tag } satisfies GoMsg), () => Effect.unit)
-      return [pid, ref] as const
+    startSupervised(where, sup, link, shutdown, work)
+
+/** `supervised`'s spawner at work (its generator function made once: see `Effect.fn`). */
+const startSupervised = Effect.fn(function* (
+  where: string,
+  sup: GenServer.Server,
+  link: boolean,
+  shutdown: Supervisor.Shutdown,
+  work: Effect.Effect<unknown, void>
+) {
+  const tag = yield* Process.makeRef
+  const started = yield* Effect.either(
+    DynamicSupervisor.startChild(sup, {
+      id: 'task',
+      start: Process.spawnLink(afterGo(tag, work)),
+      restart: 'temporary',
+      shutdown
     })
+  )
+  if (started._tag === 'Left') return yield* startFailed(where, started.left)
+  const pid = started.right
+  if (link) yield* Effect.catchAll(Process.link(pid), () => Effect.unit)
+  const ref = yield* Process.monitor(pid)
+  yield* Effect.catchAll(Process.send(pid, { _tag: 'Task.Go', tag } satisfies GoMsg), () => Effect.unit)
+  return [pid, ref] as const
+})
 
 const asyncWith = <E, A>(
   where: string,
@@ -148,17 +157,26 @@ const asyncWith = <E, A>(
   checkSup(where, sup)
   checkProgram(where, program)
   checkShutdown(where, options)
-  return Effect.gen(function* () {
-    const owner = yield* Process.self
-    const alias = yield* Process.alias({ oneShot: true })
-    const reply = Effect.flatMap(program, (value) =>
-      Effect.catchAll(Process.send(alias, { _tag: 'Task.Reply', tag: alias, value }), () => Effect.unit)
-    )
-    const [pid, ref] = yield* supervised(where, sup, link, options.shutdown ?? 5000)(reply)
-    const task: Task.Task<E, A> = { owner, pid, ref, alias }
-    return task
-  })
+  return startTask(where, sup, program, options.shutdown ?? 5000, link) as Effect.Effect<Exit.Exiting, Task.Task<E, A>>
 }
+
+/** `asyncWith` once its arguments are checked (its generator function made once: see `Effect.fn`). */
+const startTask = Effect.fn(function* (
+  where: string,
+  sup: GenServer.Server,
+  program: Effect.Effect<unknown, unknown>,
+  shutdown: Supervisor.Shutdown,
+  link: boolean
+) {
+  const owner = yield* Process.self
+  const alias = yield* Process.alias({ oneShot: true })
+  const reply = Effect.flatMap(program, (value) =>
+    Effect.catchAll(Process.send(alias, { _tag: 'Task.Reply', tag: alias, value }), () => Effect.unit)
+  )
+  const [pid, ref] = yield* supervised(where, sup, link, shutdown)(reply)
+  const task: Task.Task<unknown, unknown> = { owner, pid, ref, alias }
+  return task
+})
 
 // -------------------------------------------------------------------------------------
 // starting
