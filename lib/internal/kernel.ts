@@ -16,7 +16,7 @@ import type { Cause, Reason } from '../Exit.js'
 import type { DeadLetter, Event, ExitEvent } from './event.js'
 import type { Clock, Scheduler } from '../Scheduler.js'
 import { EXITED, Fiber, RUNNABLE } from './fiber.js'
-import { Monitor, Relations } from './relations.js'
+import { AliasRef, Monitor, Relations } from './relations.js'
 import type { BadArg, NoProcess } from './errors.js'
 import type { Host, SpawnOpts } from './host.js'
 import { isViaName, resolveVia } from './via.js'
@@ -127,8 +127,6 @@ export class Kernel implements Host<Fiber> {
   readonly names = new Map<string, Fiber>()
   /** Pending `sendAfter` timers. */
   private readonly timers = new Map<RefImpl, SendTimer>()
-  /** Active reply aliases: ref -> the process that made it. */
-  readonly aliases = new Map<RefImpl, Fiber>()
   /** One-shot reply aliases with no process behind them (`Rx.ask`): ref -> what takes the message. */
   readonly outsideAliases = new Map<RefImpl, (message: unknown) => void>()
   readonly exits = new Subject<ExitEvent>()
@@ -403,7 +401,7 @@ export class Kernel implements Host<Fiber> {
         this.unwatch(m)
         m = next
       }
-      if (r.aliases !== undefined) for (const ref of r.aliases.keys()) this.aliases.delete(ref as RefImpl)
+      while (r.aliases !== undefined) r.dropAlias(r.aliases)
       if (r.timers !== undefined) for (const ref of r.timers) this.dropTimer(ref as RefImpl)
     }
     if (this.node !== undefined) this.node.exited(f, reason)
@@ -604,12 +602,10 @@ export class Kernel implements Host<Fiber> {
 
   /** A message through a reply alias: bypasses the mailbox codec; an inactive alias makes it a dead letter. */
   private sendAlias(from: Fiber | undefined, ref: RefImpl, message: unknown): undefined {
-    const target = this.aliases.get(ref)
+    const target = ref instanceof AliasRef ? (ref as AliasRef<Fiber>).owner : undefined
     if (this.tracing)
       this.emit({ _tag: 'Send', from: from === undefined ? undefined : toPid(from.pid), to: ref as never, message })
     if (target === undefined && ref instanceof RemoteRef && this.node !== undefined) {
-      if (this.tracing)
-        this.emit({ _tag: 'Send', from: from === undefined ? undefined : toPid(from.pid), to: ref as never, message })
       this.node.sendAlias(ref, message)
       return undefined
     }
@@ -627,7 +623,7 @@ export class Kernel implements Host<Fiber> {
       this.deadLetter({ to: ref as never, message, reason: 'noproc' })
       return undefined
     }
-    if (target.rel?.aliases?.get(ref) === true) this.unalias(target, ref)
+    if ((ref as AliasRef<Fiber>).oneShot) this.unalias(target, ref)
     target.deliver(message)
     return undefined
   }
@@ -672,17 +668,14 @@ export class Kernel implements Host<Fiber> {
   }
 
   alias(from: Fiber, oneShot: boolean): RefImpl {
-    const ref = this.makeRef()
-    const r = rel(from)
-    r.aliases ??= new Map()
-    r.aliases.set(ref, oneShot)
-    this.aliases.set(ref, from)
+    const ref = new AliasRef<Fiber>(this.nextRef++, from, oneShot)
+    rel(from).addAlias(ref)
     return ref
   }
 
   unalias(from: Fiber, ref: RefImpl): boolean {
-    if (from.rel?.aliases === undefined || !from.rel.aliases.delete(ref)) return false
-    this.aliases.delete(ref)
+    if (!(ref instanceof AliasRef) || ref.owner !== from) return false
+    rel(from).dropAlias(ref as AliasRef<Fiber>)
     return true
   }
 

@@ -31,6 +31,30 @@ export class Monitor<F> extends RefImpl {
   nextHeld: Monitor<F> | undefined = undefined
 }
 
+/**
+ * A reply alias (`Process.alias`): the ref knows the process it stands for
+ * while it is active, so sending to it and deactivating it touch no table.
+ * The owner's active aliases are a list through the aliases themselves
+ * (`Relations.aliases`), so its exit deactivates them all and a ref kept
+ * by a user keeps no process alive.
+ *
+ * @internal
+ */
+export class AliasRef<F> extends RefImpl {
+  constructor(
+    id: number,
+    /** The process a message sent to it goes to; `undefined` once inactive. */
+    public owner: F | undefined,
+    /** It deactivates itself when a message goes through it. */
+    readonly oneShot: boolean
+  ) {
+    super(id)
+  }
+  /** The owner's list of active aliases (`Relations.aliases`), newest first. */
+  prev: AliasRef<F> | undefined = undefined
+  next: AliasRef<F> | undefined = undefined
+}
+
 /** Per-process link and monitor tables: the object and each table are made on first use. @internal */
 export class Relations<F> {
   /** Linked processes (a set: links are idempotent). */
@@ -46,8 +70,8 @@ export class Relations<F> {
    * (`spawnMonitor`, a call) makes no `Relations` for it.
    */
   watchers: Set<Monitor<F>> | undefined = undefined
-  /** Active reply aliases of this process (ref -> one-shot); made on first use. */
-  aliases: Map<object, boolean> | undefined = undefined
+  /** Active reply aliases of this process, newest first: a list through the aliases themselves. */
+  aliases: AliasRef<F> | undefined = undefined
   /** `sendAfter` timers aimed at this process, cancelled when it exits (as Erlang's); made on first use. */
   timers: Set<object> | undefined = undefined
 
@@ -68,6 +92,24 @@ export class Relations<F> {
     else prev.nextHeld = next
     if (next !== undefined) next.prevHeld = prev
     m.prevHeld = m.nextHeld = undefined
+  }
+
+  /** `a` is an active alias of this process. */
+  addAlias(a: AliasRef<F>): void {
+    const head = this.aliases
+    a.next = head
+    if (head !== undefined) head.prev = a
+    this.aliases = a
+  }
+
+  /** `a`, an active alias of this process, is inactive now. */
+  dropAlias(a: AliasRef<F>): void {
+    const { prev, next } = a
+    if (prev === undefined) this.aliases = next
+    else prev.next = next
+    if (next !== undefined) next.prev = prev
+    a.prev = a.next = undefined
+    a.owner = undefined
   }
 
   /** The monitors this process holds, oldest first (a copy). */

@@ -14,6 +14,7 @@ import type { SpawnOpts } from '../internal/host.js'
 import { Kernel, type KernelOptions } from '../internal/kernel.js'
 import type { Op } from '../internal/op.js'
 import { PidImpl, RefImpl } from '../internal/pid.js'
+import { AliasRef } from '../internal/relations.js'
 import type { Point } from './schedule.js'
 
 /** @internal */
@@ -36,7 +37,7 @@ export class PointKernel extends Kernel {
   /** The pid number a destination stands for now (a pid, a registered name, a reply alias). */
   private targetOf(dest: unknown): number | undefined {
     if (dest instanceof PidImpl) return dest.id
-    if (dest instanceof RefImpl) return this.aliases.get(dest)?.pid.id
+    if (dest instanceof AliasRef) return (dest as AliasRef<Fiber>).owner?.pid.id
     return typeof dest === 'string' ? this.names.get(dest)?.pid.id : undefined
   }
 

@@ -36,6 +36,27 @@ describe('nodes over Transport.memory', () => {
     expect(r).toEqual({ _tag: 'Normal', value: ['#PID<b.1000001.1>', 'b', true, true, true] })
   })
 
+  it('a send through a reply alias of another node is one Send event', () => {
+    const replier = Node.program(t.unknown, () =>
+      Process.receive(Process.on(t.type({ alias: Process.ref }), (m) => Process.send(m.alias as never, 'pong')))
+    )
+    const { a, b } = pair({ replier })
+    const sends: Array<unknown> = []
+    b.events$.subscribe((e) => {
+      if (e._tag === 'Send') sends.push(e.message)
+    })
+    const r = a.runSync(
+      Effect.gen(function* () {
+        const alias = yield* Process.alias()
+        const pid = yield* Node.spawn('b', 'replier', null)
+        yield* Process.send(pid, { alias })
+        return yield* Process.receive(t.literal('pong'))
+      })
+    )
+    expect(r).toEqual({ _tag: 'Normal', value: 'pong' })
+    expect(sends.filter((m) => m === 'pong')).toEqual(['pong'])
+  })
+
   it('messages between one pair of processes arrive in the order sent', () => {
     const { a } = pair({ echo })
     const r = a.runSync(
