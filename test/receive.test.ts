@@ -530,6 +530,49 @@ describe('aliases', () => {
     expect(letters.map((l) => [l.to === value.a, l.message, l.reason])).toEqual([[true, 'second', 'noproc']])
   })
 
+  it('several aliases: each is deactivated alone, only by its process, and all of them when it exits', async () => {
+    const rt = Runtime.make()
+    const letters: Array<Runtime.DeadLetter> = []
+    rt.deadLetters$.subscribe((l) => letters.push(l))
+    const Aliases = t.type({ a: Process.ref, b: Process.ref, c: Process.ref })
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      const owner = yield* Process.spawn(
+        Effect.gen(function* () {
+          const [a, b, c] = [yield* Process.alias(), yield* Process.alias(), yield* Process.alias()]
+          yield* Process.send(me, { a, b, c })
+          yield* Process.receive(t.literal('unalias b'))
+          yield* Process.send(me, { b: yield* Process.unalias(b) })
+          // through `a` and `c`, still active, to the caller
+          yield* Process.send(me, yield* Process.receive(t.string))
+          yield* Process.send(me, yield* Process.receive(t.string))
+        })
+      )
+      const { a, b, c } = yield* Process.receive(Aliases)
+      const byOther = yield* Process.unalias(b) // not this process's alias
+      yield* Process.send(owner, 'unalias b')
+      const unaliased = yield* Process.receive(t.type({ b: t.boolean }))
+      yield* Process.send(b, 'to b')
+      yield* Process.send(c, 'to c')
+      yield* Process.send(a, 'to a')
+      const through = [yield* Process.receive(t.string), yield* Process.receive(t.string)]
+      yield* Process.sleep(5) // the owner has returned
+      for (const ref of [a, b, c]) yield* Process.send(ref, 'after the exit')
+      return { byOther, unaliased: unaliased.b, through, refs: [a, b, c] }
+    })
+    const value = valueOf(await rt.run(program))
+    expect(value.byOther).toBe(false)
+    expect(value.unaliased).toBe(true)
+    expect(value.through).toEqual(['to c', 'to a'])
+    const [a, b, c] = value.refs
+    expect(letters.map((l) => [l.to === a ? 'a' : l.to === b ? 'b' : l.to === c ? 'c' : '?', l.message])).toEqual([
+      ['b', 'to b'],
+      ['a', 'after the exit'],
+      ['b', 'after the exit'],
+      ['c', 'after the exit']
+    ])
+  })
+
   it('a message to the alias of a process that has exited is a dead letter', async () => {
     const rt = Runtime.make()
     const letters: Array<Runtime.DeadLetter> = []
