@@ -497,16 +497,21 @@ const serve = <Arg, S, Req, Rep, E, Cast>(
       return handle(() => h(m.request as Cast, s), s, undefined)
     }
 
-    /** Waits for the next message: a call, a cast, a stop, the parent's exit signal, or anything else (`handleInfo`). */
+    /**
+     * Waits for the next message: a call, a cast, a stop, the parent's exit
+     * signal, or anything else (`handleInfo`). One receive for the whole run:
+     * its handlers read the state `loop` set (no clauses built per message).
+     */
+    const next: Effect.Effect<Exit.Exiting, never> = Process.receive(
+      Process.on(CallMsg, (m) => call(m, state)),
+      Process.on(CastMsg, (m) => cast(m, state)),
+      Process.on(StopMsg, (m) => stop(m.reason, state)),
+      Process.on(Exit.ExitSignal, (m) => (m.from === parent ? stop(m.reason, state) : info(m, state))),
+      Process.on(t.unknown, (m) => info(m, state))
+    )
     const loop = (s: S): Effect.Effect<Exit.Exiting, never> => {
       state = s
-      return Process.receive(
-        Process.on(CallMsg, (m) => call(m, s)),
-        Process.on(CastMsg, (m) => cast(m, s)),
-        Process.on(StopMsg, (m) => stop(m.reason, s)),
-        Process.on(Exit.ExitSignal, (m) => (m.from === parent ? stop(m.reason, s) : info(m, s))),
-        Process.on(t.unknown, (m) => info(m, s))
-      )
+      return next
     }
 
     const body = Effect.gen(function* () {
