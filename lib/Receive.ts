@@ -115,16 +115,31 @@ export const after = <E, A>(ms: number, handler: () => Effect<E, A>): Clause<E, 
 const succeedWith = (m: unknown): Op => new Op(op.SUCCEED, m)
 
 /**
- * `receive(codec)`'s instruction for the codec used last, so a loop that
- * receives with one codec builds it once. Not a `WeakMap` by codec: one
- * made per call (`receive(t.literal('ok'))` inside a loop) would stay in it
- * through every young-generation collection (V8's scavenger keeps an
- * entry's value, and the instruction holds its codec), so each codec and
- * its instruction would be copied out to the old generation: measured, a
- * generator-style ping-pong spent 40% of its time in those collections.
+ * `receive(codec)`'s instructions for the codecs used last (a few: two
+ * processes receiving in turn with two codecs, a ping-pong, find theirs),
+ * so a loop that receives with one codec builds its instruction once. An
+ * `ON` instruction is its codec's (`i0`); a slot is replaced in turn. Not a
+ * `WeakMap` by codec: one made per call (`receive(t.literal('ok'))` inside a
+ * loop) would stay in it through every young-generation collection (V8's
+ * scavenger keeps an entry's value, and the instruction holds its codec), so
+ * each codec and its instruction would be copied out to the old generation:
+ * measured, a generator-style ping-pong spent 40% of its time in those
+ * collections.
  */
-let lastCodec: Decoder<unknown, unknown> | undefined
-let lastInstruction: Op | undefined
+const shorthands: Array<Op | undefined> = [undefined, undefined, undefined, undefined]
+let nextSlot = 0
+
+/** The shared `receive(codec)` instruction of `codec`, made if none of the recent ones is its. */
+const shorthand = (codec: Decoder<unknown, unknown>): Op => {
+  for (let i = 0; i < shorthands.length; i++) {
+    const instruction = shorthands[i]
+    if (instruction !== undefined && instruction.i0 === codec) return instruction
+  }
+  const made = onClause(codec, succeedWith)
+  shorthands[nextSlot] = made
+  nextSlot = (nextSlot + 1) % shorthands.length
+  return made
+}
 
 /**
  * Selective receive. With a codec alone, succeeds with the first message it
@@ -153,12 +168,8 @@ export function receive(...args: ReadonlyArray<unknown>): Effect<unknown, unknow
     // one clause is the whole receive: the clause is its instruction
     if (isOnClause(only)) return fromOp(only)
     if (isDecoder(only)) {
-      // `receive(codec)` is one immutable instruction: shared by the uses of the codec used last
-      if (only !== lastCodec || lastInstruction === undefined) {
-        lastInstruction = onClause(only, succeedWith)
-        lastCodec = only
-      }
-      return fromOp(lastInstruction)
+      // `receive(codec)` is one immutable instruction, shared while its codec is among the recent ones
+      return fromOp(shorthand(only))
     }
   }
   let afterClause: AfterClause | undefined
