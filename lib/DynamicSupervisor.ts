@@ -107,23 +107,22 @@ const notFound: Supervisor.NotFound = { _tag: 'NotFound' }
 const maxChildren: MaxChildren = { _tag: 'MaxChildren' }
 
 /** Starts a crashed child again under a new pid; a failed start is retried later (counted again). */
-const restart = (st: State, old: Pid<unknown>, child: ChildRec): Effect.Effect<never, boolean> =>
-  Effect.gen(function* () {
-    const allowed = yield* st.intensity.add(st.self)
-    if (!allowed) {
-      st.children.delete(old)
-      return false
-    }
-    const r = yield* supervision.startOne(child.spec, st.extra)
-    if (r._tag === 'Failed') {
-      child.restarting = true
-      yield* supervision.tryAgainLater(st.self, st.secret, old)
-      return true
-    }
+const restart = Effect.fn(function* (st: State, old: Pid<unknown>, child: ChildRec) {
+  const allowed = yield* st.intensity.add(st.self)
+  if (!allowed) {
     st.children.delete(old)
-    if (r._tag === 'Started') st.children.set(r.pid, { spec: child.spec, restarting: false })
+    return false
+  }
+  const r = yield* supervision.startOne(child.spec, st.extra)
+  if (r._tag === 'Failed') {
+    child.restarting = true
+    yield* supervision.tryAgainLater(st.self, st.secret, old)
     return true
-  })
+  }
+  st.children.delete(old)
+  if (r._tag === 'Started') st.children.set(r.pid, { spec: child.spec, restarting: false })
+  return true
+})
 
 /**
  * Stops every child at once, as Elixir's DynamicSupervisor does: monitor and
@@ -168,6 +167,77 @@ const stopAll = (st: State): Effect.Effect<never, void> =>
     st.children.clear()
   })
 
+/** The supervisor's calls (its generator function made once: see `Effect.fn`). */
+const handleCall = Effect.fn(function* (request: Request, st: State) {
+  switch (request._tag) {
+    case 'StartChild': {
+      if (st.children.size >= st.maxChildren) return GenServer.replyWith(E.left(maxChildren), st)
+      const r = yield* supervision.startOne(request.spec, st.extra)
+      if (r._tag === 'Started') {
+        st.children.set(r.pid, { spec: request.spec, restarting: false })
+        return GenServer.replyWith(E.right(r.pid), st)
+      }
+      return GenServer.replyWith(E.left(r._tag === 'Ignored' ? Start.ignore : Start.initFailed(r.reason)), st)
+    }
+    case 'TerminateChild': {
+      const c = st.children.get(request.pid)
+      if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
+      if (!c.restarting) yield* supervision.shutdownChild(request.pid, c.spec.shutdown)
+      st.children.delete(request.pid)
+      return GenServer.replyWith(E.right(undefined), st)
+    }
+    case 'WhichChildren': {
+      const list: Array<Supervisor.Child> = []
+      for (const [pid, c] of st.children) {
+        list.push({ id: undefined, pid: c.restarting ? O.none : O.some(pid), type: c.spec.type })
+      }
+      return GenServer.replyWith(list as ReadonlyArray<Supervisor.Child>, st)
+    }
+    case 'CountChildren': {
+      let active = 0
+      let supervisors = 0
+      for (const [pid, c] of st.children) {
+        if (c.spec.type === 'supervisor') supervisors++
+        if (!c.restarting && (yield* Process.isAlive(pid))) active++
+      }
+      const counts: Supervisor.Counts = {
+        specs: st.children.size,
+        active,
+        supervisors,
+        workers: st.children.size - supervisors
+      }
+      return GenServer.replyWith(counts, st)
+    }
+  }
+})
+
+/** The supervisor's other messages: its children's exits and its own retry timers. */
+const handleInfo = Effect.fn(function* (message: unknown, st: State) {
+  const internal = supervision.internalOf(message, st.secret)
+  if (internal !== undefined) {
+    if (internal.what === 'expired') {
+      st.intensity.expire()
+      return GenServer.noReply(st)
+    }
+    const old = internal.child as Pid<unknown>
+    const c = st.children.get(old)
+    if (c === undefined || !c.restarting) return GenServer.noReply(st)
+    const ok = yield* restart(st, old, c)
+    return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
+  }
+  if (!Exit.ExitSignal.is(message)) return GenServer.noReply(st)
+  const c = st.children.get(message.from)
+  if (c === undefined) return GenServer.noReply(st)
+  const again =
+    c.spec.restart === 'permanent' || (c.spec.restart === 'transient' && !supervision.isCleanExit(message.reason))
+  if (!again) {
+    st.children.delete(message.from)
+    return GenServer.noReply(st)
+  }
+  const ok = yield* restart(st, message.from, c)
+  return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
+})
+
 const behaviour: GenServer.Behaviour<
   {
     readonly maxChildren: number
@@ -190,77 +260,8 @@ const behaviour: GenServer.Behaviour<
       return GenServer.ok(st)
     }),
 
-  handleCall: (request, _from, st) =>
-    Effect.gen(function* () {
-      switch (request._tag) {
-        case 'StartChild': {
-          if (st.children.size >= st.maxChildren) return GenServer.replyWith(E.left(maxChildren), st)
-          const r = yield* supervision.startOne(request.spec, st.extra)
-          if (r._tag === 'Started') {
-            st.children.set(r.pid, { spec: request.spec, restarting: false })
-            return GenServer.replyWith(E.right(r.pid), st)
-          }
-          return GenServer.replyWith(E.left(r._tag === 'Ignored' ? Start.ignore : Start.initFailed(r.reason)), st)
-        }
-        case 'TerminateChild': {
-          const c = st.children.get(request.pid)
-          if (c === undefined) return GenServer.replyWith(E.left(notFound), st)
-          if (!c.restarting) yield* supervision.shutdownChild(request.pid, c.spec.shutdown)
-          st.children.delete(request.pid)
-          return GenServer.replyWith(E.right(undefined), st)
-        }
-        case 'WhichChildren': {
-          const list: Array<Supervisor.Child> = []
-          for (const [pid, c] of st.children) {
-            list.push({ id: undefined, pid: c.restarting ? O.none : O.some(pid), type: c.spec.type })
-          }
-          return GenServer.replyWith(list as ReadonlyArray<Supervisor.Child>, st)
-        }
-        case 'CountChildren': {
-          let active = 0
-          let supervisors = 0
-          for (const [pid, c] of st.children) {
-            if (c.spec.type === 'supervisor') supervisors++
-            if (!c.restarting && (yield* Process.isAlive(pid))) active++
-          }
-          const counts: Supervisor.Counts = {
-            specs: st.children.size,
-            active,
-            supervisors,
-            workers: st.children.size - supervisors
-          }
-          return GenServer.replyWith(counts, st)
-        }
-      }
-    }),
-
-  handleInfo: (message, st) =>
-    Effect.gen(function* () {
-      const internal = supervision.internalOf(message, st.secret)
-      if (internal !== undefined) {
-        if (internal.what === 'expired') {
-          st.intensity.expire()
-          return GenServer.noReply(st)
-        }
-        const old = internal.child as Pid<unknown>
-        const c = st.children.get(old)
-        if (c === undefined || !c.restarting) return GenServer.noReply(st)
-        const ok = yield* restart(st, old, c)
-        return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
-      }
-      if (!Exit.ExitSignal.is(message)) return GenServer.noReply(st)
-      const c = st.children.get(message.from)
-      if (c === undefined) return GenServer.noReply(st)
-      const again =
-        c.spec.restart === 'permanent' || (c.spec.restart === 'transient' && !supervision.isCleanExit(message.reason))
-      if (!again) {
-        st.children.delete(message.from)
-        return GenServer.noReply(st)
-      }
-      const ok = yield* restart(st, message.from, c)
-      return ok ? GenServer.noReply(st) : GenServer.stopWith(Exit.shutdown, st)
-    }),
-
+  handleCall: (request, _from, st) => handleCall(request, st),
+  handleInfo: (message, st) => handleInfo(message, st),
   terminate: (_reason, st) => stopAll(st)
 }
 
