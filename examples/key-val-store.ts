@@ -82,17 +82,15 @@ const receiveRecurse = (store: ReadonlyMap<string, number>): Effect.Effect<Proce
  * reply. A helper called per request: `Effect.fn` makes its generator
  * function once (README, "Generator functions").
  */
-const get: (store: Process.Pid<Msg>, key: string) => Effect.Effect<Process.NoProcess, number | null> = Effect.fn(
-  function* (store: Process.Pid<Msg>, key: string) {
-    const me = yield* Process.self
-    // Elixir: send(store, {:get, key, self()})
-    yield* Process.send(store, { _tag: 'Get', key, replyTo: me })
-    // Elixir: receive do value -> value end
-    const reply = yield* Process.receive(Reply)
-    console.log(`  get ${key} -> ${String(reply.value)}`)
-    return reply.value
-  }
-)
+const get = Effect.fn(function* (store: Process.Pid<Msg>, key: string) {
+  const me = yield* Process.self
+  // Elixir: send(store, {:get, key, self()})
+  yield* Process.send(store, { _tag: 'Get', key, replyTo: me })
+  // Elixir: receive do value -> value end
+  const reply = yield* Process.receive(Reply)
+  console.log(`  get ${key} -> ${String(reply.value)}`)
+  return reply.value
+})
 
 /** Elixir: `send(store, {:put, key, value})`: fire and forget. */
 const put = (store: Process.Pid<Msg>, key: string, value: number): Effect.Effect<Process.NoProcess, void> =>
