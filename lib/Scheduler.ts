@@ -23,6 +23,7 @@
 import { describe } from './internal/check.js'
 
 import { hostMacrotask } from './internal/macrotask.js'
+import * as timers from './internal/timers.js'
 
 /**
  * Time and timers.
@@ -64,8 +65,10 @@ export interface Scheduler<T> {
 
 /**
  * The host's clock: `performance.now()` and `setTimeout` (Node, browsers, Web
- * Workers alike). On Node, timers keep the process alive only while some
- * process waits on them.
+ * Workers alike), timers of one duration in one list behind one host timer
+ * (a receive `after` set and cleared per call costs an append and an
+ * unlink). On Node, timers keep the process alive only while some process
+ * waits on them.
  *
  * @example
  * import { Scheduler } from 'fp-ts-actors'
@@ -77,10 +80,10 @@ export interface Scheduler<T> {
 export const hostClock: Clock = {
   now: () => performance.now(),
   setTimer: (ms, callback) =>
-    ms > MAX_TIMEOUT ? new LongTimer(ms, callback) : setTimeout(callback, ms > 0 ? Math.ceil(ms) : 0),
+    ms > MAX_TIMEOUT ? new LongTimer(ms, callback) : timers.setTimer(ms > 0 ? Math.ceil(ms) : 0, callback),
   clearTimer: (timer) => {
     if (timer instanceof LongTimer) timer.clear()
-    else clearTimeout(timer as ReturnType<typeof setTimeout>)
+    else if (timer instanceof timers.Timer) timers.clearTimer(timer)
   }
 }
 

@@ -38,6 +38,14 @@ describe('Node exits by itself after shutdown', () => {
   })
 })
 
+describe('the host clock', () => {
+  it('keeps timers of one duration in order, drops cleared ones, runs the rest past a throw, holds Node for none', () => {
+    const r = runScript('timer-lists.ts')
+    expect(r.status).toBe(0) // null: killed by the 30 s timeout, held by the cleared 60 s timers
+    expect(JSON.parse(r.stdout)).toEqual({ fired: ['a', 'c', 'd', 'f'], uncaught: ['c threw'] })
+  })
+})
+
 describe('fairness by time', () => {
   it('a process whose steps take 2 ms each lets host timers, other processes and their timers run', () => {
     const r = runScript('starve.ts')
