@@ -396,8 +396,8 @@ export class Kernel implements Host<Fiber> {
     if (r !== undefined) {
       if (r.watchers !== undefined) for (const m of r.watchers) this.watchedExited(m, reason)
       for (let m = r.held; m !== undefined;) {
-        const next = m.nextHeld
-        m.prevHeld = m.nextHeld = undefined
+        const next = m.next
+        m.prev = m.next = undefined
         this.unwatch(m)
         m = next
       }

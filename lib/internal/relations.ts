@@ -7,6 +7,34 @@
 import { RefImpl, type PidImpl } from './pid.js'
 
 /**
+ * A ref in one of a process's lists (the monitors it holds, its active
+ * aliases): the list runs through the refs themselves, newest first, so
+ * adding and removing one touches no table.
+ *
+ * @internal
+ */
+export class ListedRef<T extends ListedRef<T>> extends RefImpl {
+  prev: T | undefined = undefined
+  next: T | undefined = undefined
+}
+
+/** `r` put at the head of the list that starts at `head`: the new head. */
+const pushed = <T extends ListedRef<T>>(head: T | undefined, r: T): T => {
+  r.next = head
+  if (head !== undefined) head.prev = r
+  return r
+}
+
+/** `r` taken out of the list that starts at `head`: the list's head after. */
+const without = <T extends ListedRef<T>>(head: T | undefined, r: T): T | undefined => {
+  const { prev, next } = r
+  if (prev !== undefined) prev.next = next
+  if (next !== undefined) next.prev = prev
+  r.prev = r.next = undefined
+  return prev === undefined ? next : head
+}
+
+/**
  * A monitor between two processes of one runtime. Its ref is the monitor
  * itself: one object, held by both ends' tables, knowing both ends while it
  * lasts (the kernel lets go of them when it ends, so a ref kept by a user
@@ -14,7 +42,7 @@ import { RefImpl, type PidImpl } from './pid.js'
  *
  * @internal
  */
-export class Monitor<F> extends RefImpl {
+export class Monitor<F> extends ListedRef<Monitor<F>> {
   constructor(
     id: number,
     /** Who monitors (gets the DOWN). */
@@ -26,9 +54,6 @@ export class Monitor<F> extends RefImpl {
   ) {
     super(id)
   }
-  /** The watcher's list of the monitors it holds (`Relations.held`), newest first. */
-  prevHeld: Monitor<F> | undefined = undefined
-  nextHeld: Monitor<F> | undefined = undefined
 }
 
 /**
@@ -40,7 +65,7 @@ export class Monitor<F> extends RefImpl {
  *
  * @internal
  */
-export class AliasRef<F> extends RefImpl {
+export class AliasRef<F> extends ListedRef<AliasRef<F>> {
   constructor(
     id: number,
     /** The process a message sent to it goes to; `undefined` once inactive. */
@@ -50,9 +75,6 @@ export class AliasRef<F> extends RefImpl {
   ) {
     super(id)
   }
-  /** The owner's list of active aliases (`Relations.aliases`), newest first. */
-  prev: AliasRef<F> | undefined = undefined
-  next: AliasRef<F> | undefined = undefined
 }
 
 /** Per-process link and monitor tables: the object and each table are made on first use. @internal */
@@ -77,45 +99,30 @@ export class Relations<F> {
 
   /** `m` is held by this process (it is the watcher). */
   hold(m: Monitor<F>): void {
-    const head = this.held
-    m.nextHeld = head
-    if (head !== undefined) head.prevHeld = m
-    this.held = m
+    this.held = pushed(this.held, m)
   }
 
   /** `m`, held by this process, is gone. */
   release(m: Monitor<F>): void {
-    const prev = m.prevHeld
-    const next = m.nextHeld
-    if (prev === undefined && this.held !== m) return // not held here (already released)
-    if (prev === undefined) this.held = next
-    else prev.nextHeld = next
-    if (next !== undefined) next.prevHeld = prev
-    m.prevHeld = m.nextHeld = undefined
+    if (m.prev === undefined && this.held !== m) return // not held here (already released)
+    this.held = without(this.held, m)
   }
 
   /** `a` is an active alias of this process. */
   addAlias(a: AliasRef<F>): void {
-    const head = this.aliases
-    a.next = head
-    if (head !== undefined) head.prev = a
-    this.aliases = a
+    this.aliases = pushed(this.aliases, a)
   }
 
   /** `a`, an active alias of this process, is inactive now. */
   dropAlias(a: AliasRef<F>): void {
-    const { prev, next } = a
-    if (prev === undefined) this.aliases = next
-    else prev.next = next
-    if (next !== undefined) next.prev = prev
-    a.prev = a.next = undefined
+    this.aliases = without(this.aliases, a)
     a.owner = undefined
   }
 
   /** The monitors this process holds, oldest first (a copy). */
   heldMonitors(): Array<Monitor<F>> {
     const out: Array<Monitor<F>> = []
-    for (let m = this.held; m !== undefined; m = m.nextHeld) out.push(m)
+    for (let m = this.held; m !== undefined; m = m.next) out.push(m)
     return out.reverse()
   }
 }
