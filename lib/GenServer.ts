@@ -580,23 +580,30 @@ const startWith = <Arg, S, Req, Rep, E, Cast>(
 ): Effect.Effect<Start.StartError, GenServer<Req, Rep, Cast>> => {
   checkBehaviour(where, b)
   checkStartOptions(where, options)
-  const name = options?.name
-  return Effect.gen(function* () {
-    const me = yield* Process.self
-    const ack = yield* Process.makeRef
-    const program = serve(b, arg, me, ack, linked, name)
-    // spawned and monitored in one step: an init that dies at once still gives its own reason, not noproc
-    const [pid, mref] = yield* Process.spawnMonitor(program, { link: linked })
-    return yield* Process.receive(
-      Process.on(ackOf(ack), (m) =>
-        Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
-          m.result === 'ok' ? Effect.succeed(pid as GenServer<Req, Rep, Cast>) : Effect.fail(m.result)
-        )
-      ),
-      Process.on(Exit.downOf(mref), (m) => Effect.fail(Start.initFailed(m.reason)))
-    )
-  })
+  return startChecked(b, arg, linked, options?.name) as Effect.Effect<Start.StartError, GenServer<Req, Rep, Cast>>
 }
+
+/** `startWith` once its arguments are checked (its generator function made once: see `Effect.fn`). */
+const startChecked = Effect.fn(function* <Arg, S, Req, Rep, E, Cast>(
+  b: Behaviour<Arg, S, Req, Rep, E, Cast>,
+  arg: Arg,
+  linked: boolean,
+  name: string | Via | undefined
+) {
+  const me = yield* Process.self
+  const ack = yield* Process.makeRef
+  const program = serve(b, arg, me, ack, linked, name)
+  // spawned and monitored in one step: an init that dies at once still gives its own reason, not noproc
+  const [pid, mref] = yield* Process.spawnMonitor(program, { link: linked })
+  return yield* Process.receive(
+    Process.on(ackOf(ack), (m) =>
+      Effect.flatMap(Process.demonitor(mref, { flush: true }), () =>
+        m.result === 'ok' ? Effect.succeed(pid as GenServer<Req, Rep, Cast>) : Effect.fail(m.result)
+      )
+    ),
+    Process.on(Exit.downOf(mref), (m) => Effect.fail(Start.initFailed(m.reason)))
+  )
+})
 
 /**
  * Starts a server, not linked to the caller: `init(arg)` runs in the new
@@ -781,25 +788,28 @@ export const stop = (
   checkServer('GenServer.stop', server)
   checkMs('GenServer.stop', timeout)
   if (!Exit.reason.is(reason)) throw new TypeError(`GenServer.stop: expected an exit reason, got ${describe(reason)}`)
-  const args = [server, reason, timeout] as const
-  return Effect.gen(function* () {
-    const target = yield* resolve(server)
-    if (O.isNone(target)) return yield* exitCall(Exit.noproc, 'GenServer.stop', args)
-    const pid = target.value
-    const me = yield* Process.self
-    if (pid === me) return yield* exitCall(callingSelf, 'GenServer.stop', args)
-    const mref = yield* Process.monitor(pid)
-    yield* sendQuietly(pid, { _tag: 'GenServer.Stop', reason })
-    return yield* Process.receive(
-      Process.on(Exit.downOf(mref), (m) =>
-        sameReason(m.reason, reason) ? Effect.unit : exitCall(m.reason, 'GenServer.stop', args)
-      ),
-      Process.after(timeout, () =>
-        Effect.flatMap(Process.demonitor(mref, { flush: true }), () => exitCall(Exit.timeout, 'GenServer.stop', args))
-      )
-    )
-  })
+  return stopChecked(server, reason, timeout)
 }
+
+/** `stop` once its arguments are checked (its generator function made once: see `Effect.fn`). */
+const stopChecked = Effect.fn(function* (server: Server, reason: Exit.Reason, timeout: number) {
+  const args = [server, reason, timeout] as const
+  const target = yield* resolve(server)
+  if (O.isNone(target)) return yield* exitCall(Exit.noproc, 'GenServer.stop', args)
+  const pid = target.value
+  const me = yield* Process.self
+  if (pid === me) return yield* exitCall(callingSelf, 'GenServer.stop', args)
+  const mref = yield* Process.monitor(pid)
+  yield* sendQuietly(pid, { _tag: 'GenServer.Stop', reason })
+  return yield* Process.receive(
+    Process.on(Exit.downOf(mref), (m) =>
+      sameReason(m.reason, reason) ? Effect.unit : exitCall(m.reason, 'GenServer.stop', args)
+    ),
+    Process.after(timeout, () =>
+      Effect.flatMap(Process.demonitor(mref, { flush: true }), () => exitCall(Exit.timeout, 'GenServer.stop', args))
+    )
+  )
+})
 
 /**
  * The pid of a server given by pid or name (`none` when no process has that name).
