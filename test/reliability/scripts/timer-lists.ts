@@ -2,9 +2,9 @@
  * Run as its own Node process by `test/reliability/node-exit.test.ts`: the
  * host clock's timers (`lib/internal/timers.ts`, one list per duration):
  * timers of one duration fire in order, a cleared one never does (clearing
- * one that already fired changes nothing), one that
- * throws does not keep the others from running, and a list whose timers were
- * all cleared does not keep Node alive (it exits long before 60 s).
+ * one that already fired changes nothing), one that throws does not keep
+ * the others from running, and a list whose timers were all cleared does
+ * not keep Node alive (it exits long before 60 s).
  */
 import { Scheduler } from '../../../lib/index.js'
 
