@@ -28,6 +28,7 @@
  */
 import { connect as natsConnect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node'
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../Transport.js'
+import { emptied } from '../internal/emptied.js'
 import { dataHead, decodeFrame, encodeData, encodeFrame, subjects, type Frame, type Peer } from './wire.js'
 
 /**
@@ -178,7 +179,7 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
   /** The last session of a node declared lost by silence, so its late frames get a `gone`. */
   const lost = new Map<string, number>()
   /** Batches waiting for this tick's flush, per destination. */
-  const outbox = new Map<string, Array<Envelope>>()
+  let outbox = new Map<string, Array<Envelope>>()
   let flushScheduled = false
   /** Connects waiting for a node to come up. */
   const waiting = new Map<string, Array<(up: boolean) => void>>()
@@ -358,7 +359,7 @@ const attachNode = (s: Settings, endpoint: Endpoint): Connection => {
       const remote = remotes.get(name)
       if (remote !== undefined) publishBatch(name, remote.session, batch)
     }
-    outbox.clear()
+    outbox = emptied(outbox)
   }
 
   const publishBatch = (name: string, to: number, batch: ReadonlyArray<Envelope>): void => {

@@ -19,6 +19,7 @@ import * as Ex from '../../Exit.js'
 import type { Reason } from '../../Exit.js'
 import { toPid, toRef } from '../../Pid.js'
 import type { Connection, Endpoint, Envelope, NodeId, Transport, Wire, WirePid, WireRef } from '../../Transport.js'
+import { emptied } from '../emptied.js'
 import { EXITED, type Fiber } from '../fiber.js'
 import type { Clock } from '../../Scheduler.js'
 import type { DeadLetter } from '../event.js'
@@ -156,7 +157,7 @@ export class NodeLayer implements Identities {
   private readonly remotePids = new Map<string, Map<number, Interner<RemotePid>>>()
   private readonly remoteRefs = new Interner<RemoteRef>()
   /** Peers with envelopes waiting for the end of the drain. */
-  private readonly dirty = new Set<Peer>()
+  private dirty = new Set<Peer>()
   /** Inside a transport callback: envelopes are flushed at its end. */
   private handling = 0
   private closed = false
@@ -449,7 +450,7 @@ export class NodeLayer implements Identities {
       p.queue = []
       this.conn.send(p.name, batch)
     }
-    this.dirty.clear()
+    this.dirty = emptied(this.dirty)
     return true
   }
 

@@ -13,6 +13,7 @@
  * the port's event), never re-entrantly from `send`.
  */
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../../Transport.js'
+import { emptied } from '../emptied.js'
 import { applyOps } from './port-peer.js'
 import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
 
@@ -103,7 +104,7 @@ export const hub = (): HubTransport => {
     locals++
     let closed = false
     /** Ports this node's sends went to since its last flush. */
-    const touched = new Set<Entry>()
+    let touched = new Set<Entry>()
     return {
       connect: async (node) => {
         while (!members.has(node) && pending.size > 0) await Promise.allSettled([...pending])
@@ -119,7 +120,7 @@ export const hub = (): HubTransport => {
       // posted now to worker ports; a node of this thread still gets its mail on a microtask (never re-entrantly)
       flush: () => {
         for (const target of touched) target.outbox.flush()
-        touched.clear()
+        touched = emptied(touched)
       },
       close: async () => {
         if (closed) return

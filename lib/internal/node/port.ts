@@ -8,6 +8,7 @@
  * Workers, a Web Worker's global scope and `MessageChannel` ports.
  */
 import type { Envelope, NodeId } from '../../Transport.js'
+import { emptied } from '../emptied.js'
 import { packEnvelopes, Reader } from './flat.js'
 
 /**
@@ -168,7 +169,7 @@ const resolved = Promise.resolve()
  */
 export class Outbox {
   private ops: Array<Op> = []
-  private readonly mail = new Map<string, Array<Envelope>>()
+  private mail = new Map<string, Array<Envelope>>()
   private scheduled = false
   constructor(
     /** Hands the ops over: `toPort(port)`, or straight to a node of this thread. */
@@ -180,7 +181,7 @@ export class Outbox {
 
   /** A control op: mail queued before it stays before it. */
   control(op: Op): void {
-    this.mail.clear()
+    this.mail = emptied(this.mail)
     this.ops.push(op)
     this.schedule()
   }
@@ -209,7 +210,7 @@ export class Outbox {
     if (this.ops.length === 0) return
     const ops = this.ops
     this.ops = []
-    this.mail.clear()
+    this.mail = emptied(this.mail)
     this.counters.posts++
     try {
       this.post(ops)
