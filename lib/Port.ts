@@ -29,26 +29,29 @@
  *
  * @since 0.3.0
  */
-import { hub as makeHub, type HubTransport, type Member } from './internal/node/port-hub.js'
+import { hub as makeHub, type HubOptions, type HubTransport, type Member } from './internal/node/port-hub.js'
 import { peer as makePeer, type PeerOptions, type PeerTransport } from './internal/node/port-peer.js'
 import type { MessageEventLike, PortLike, PortStats } from './internal/node/port.js'
 
-export type { HubTransport, Member, MessageEventLike, PeerOptions, PeerTransport, PortLike, PortStats }
+export type { HubOptions, HubTransport, Member, MessageEventLike, PeerOptions, PeerTransport, PortLike, PortStats }
 
 /**
  * The transport of the hub thread's node: it adopts the ports of workers and
- * relays between every node it holds.
+ * relays between every node it holds. An adopted port that can be polled
+ * (`PortLike.receiveNow`) is polled for `options.busyWaitMicros` (default
+ * 50) after each message the hub handled, before the thread sleeps.
  *
  * @example
  * import { Port } from 'fp-ts-actors'
  * const hub = Port.hub()
  * hub.kind // 'ports'
  * hub.nodes() // [] until a node attaches or a worker joins
+ * Port.hub({ busyWaitMicros: 0 }) // never busy-wait
  *
  * @category constructors
  * @since 0.3.0
  */
-export const hub = (): HubTransport => makeHub()
+export const hub = (options: HubOptions = {}): HubTransport => makeHub(options)
 
 /**
  * The transport of a node behind a port (in a worker): `port` is the worker's

@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url'
 interface Row {
   readonly workload: 'pingpong' | 'oneway' | 'fanout'
   readonly sides: readonly [string, string]
-  readonly target: number
+  /** The ratio side A / side B must reach; none for a row that only informs. */
+  readonly target?: number
   readonly what: string
 }
 
@@ -28,6 +29,11 @@ const rows: ReadonlyArray<Row> = [
     sides: ['ours', 'raw'],
     target: 0.7,
     what: 'cross-thread round trips/s, ours / raw MessageChannel'
+  },
+  {
+    workload: 'pingpong',
+    sides: ['nowait', 'raw'],
+    what: 'the same, ours with busyWaitMicros: 0 (no target: what busy waiting buys)'
   },
   { workload: 'oneway', sides: ['ours', 'raw'], target: 0.7, what: 'one-way messages/s, ours / raw MessageChannel' },
   { workload: 'fanout', sides: ['two', 'one'], target: 1.6, what: 'CPU-bound jobs/s, two worker threads / one' }
@@ -92,6 +98,7 @@ const main = async () => {
   for (const row of rows) {
     if (only.length > 0 && !only.includes(row.workload)) continue
     const values: Record<string, Array<number>> = { [row.sides[0]]: [], [row.sides[1]]: [] }
+    const cpu: Record<string, Array<number>> = { [row.sides[0]]: [], [row.sides[1]]: [] }
     let unit = ''
     for (let i = 0; i < runs; i++) {
       const order = i % 2 === 0 ? row.sides : ([row.sides[1], row.sides[0]] as const)
@@ -99,6 +106,8 @@ const main = async () => {
         const r = await once(row.workload, side)
         unit = r.unit
         values[side]!.push(r.value)
+        const c = r.details['cpuUsPerRoundTrip']
+        if (typeof c === 'number') cpu[side]!.push(c)
       }
     }
     const a = median(values[row.sides[0]]!)
@@ -107,8 +116,14 @@ const main = async () => {
     console.log(
       `${row.workload}: ${row.sides[0]} ${values[row.sides[0]]!.map((v) => v.toFixed(0)).join(', ')}; ${row.sides[1]} ${values[row.sides[1]]!.map((v) => v.toFixed(0)).join(', ')} (${unit})`
     )
+    for (const side of row.sides) {
+      const c = cpu[side]!
+      if (c.length > 0) console.log(`  ${side}: CPU per round trip (every thread), median ${median(c).toFixed(1)} us`)
+    }
+    const target = row.target === undefined ? '-' : `>= ${row.target}x`
+    const meets = row.target === undefined ? '-' : ratio >= row.target ? 'yes' : 'no'
     table.push(
-      `| ${row.workload} (${unit}) | ${row.sides[0]} | ${a.toFixed(0)} | ${row.sides[1]} | ${b.toFixed(0)} | ${ratio.toFixed(2)}x | >= ${row.target}x | ${ratio >= row.target ? 'yes' : 'no'} |`
+      `| ${row.workload} (${unit}) | ${row.sides[0]} | ${a.toFixed(0)} | ${row.sides[1]} | ${b.toFixed(0)} | ${ratio.toFixed(2)}x | ${target} | ${meets} |`
     )
   }
   console.log(`\n${table.join('\n')}\n\nload average after: ${load()}`)

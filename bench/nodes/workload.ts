@@ -5,7 +5,8 @@
  *
  * - pingpong: a process on the main thread and one on a worker-thread node
  *   exchange a number, one at a time (round trips/s); raw: the same over a
- *   bare `MessageChannel` port (one `postMessage` each way).
+ *   bare `MessageChannel` port (one `postMessage` each way); nowait: ours
+ *   with `busyWaitMicros: 0` (threads that sleep as soon as they are idle).
  * - oneway: the main-thread process sends numbers to a process on the worker,
  *   which answers once with their sum (messages/s); raw: one `postMessage`
  *   per number.
@@ -32,6 +33,12 @@ const rawModule = new URL('./raw.mjs', import.meta.url)
 const print = (value: number, unit: string, ms: number, details: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ workload, side, value, unit, ms, details }))
 
+/** CPU time of the whole process (every thread) since `from`, in ms. */
+const cpuSince = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from)
+  return (d.user + d.system) / 1000
+}
+
 const value = <A>(r: Exit.Reason<unknown, A>): A => {
   if (r._tag !== 'Normal') throw new Error(`benchmark process ended with ${Exit.format(r)}`)
   return r.value as A
@@ -39,7 +46,7 @@ const value = <A>(r: Exit.Reason<unknown, A>): A => {
 
 /** A main node and worker nodes w1..wn. */
 const cluster = async (n: number) => {
-  const workers = Transport.workers()
+  const workers = Transport.workers(side === 'nowait' ? { busyWaitMicros: 0 } : {})
   const rt = Runtime.make({ node: { name: 'main', transport: workers } })
   for (let i = 1; i <= n; i++) await workers.start(nodeModule, { name: `w${i}` })
   return { workers, rt }
@@ -61,10 +68,12 @@ const ours = {
       })
     value(await rt.run(pass(Math.ceil(rounds / 10))))
     const before = workers.stats().posts
+    const cpu = process.cpuUsage()
     const ms = value(await rt.run(pass(rounds)))
+    const cpuMs = cpuSince(cpu)
     const posts = workers.stats().posts - before
     await rt.shutdown()
-    return { ms, posts }
+    return { ms, posts, cpuMs }
   },
   oneway: async (messages: number) => {
     const { rt, workers } = await cluster(1)
@@ -124,9 +133,11 @@ const raw = {
       return performance.now() - start
     }
     await pass(Math.ceil(rounds / 10))
+    const cpu = process.cpuUsage()
     const ms = await pass(rounds)
+    const cpuMs = cpuSince(cpu)
     await w.close()
-    return ms
+    return { ms, cpuMs }
   },
   oneway: async (messages: number) => {
     const w = await rawWorker()
@@ -149,9 +160,10 @@ const raw = {
 const main = async () => {
   if (workload === 'pingpong') {
     const rounds = scaled(20_000, 100)
-    const { ms, posts } =
-      side === 'raw' ? { ms: await raw.pingpong(rounds), posts: rounds } : await ours.pingpong(rounds)
-    print((rounds / ms) * 1000, 'round trips/s', ms, { rounds, posts })
+    const { ms, posts, cpuMs } =
+      side === 'raw' ? { ...(await raw.pingpong(rounds)), posts: rounds } : await ours.pingpong(rounds)
+    // CPU per round trip, every thread: busy waiting spends CPU to save wake-ups
+    print((rounds / ms) * 1000, 'round trips/s', ms, { rounds, posts, cpuUsPerRoundTrip: (cpuMs / rounds) * 1000 })
   } else if (workload === 'oneway') {
     const messages = scaled(200_000, 1000)
     if (side === 'raw') {

@@ -20,8 +20,10 @@
  *
  * @since 0.3.0
  */
-import { Worker as Thread, type WorkerOptions } from 'node:worker_threads'
-import { hub, type HubTransport, type PortLike, type MessageEventLike } from '../Port.js'
+import { MessageChannel, Worker as Thread, type WorkerOptions } from 'node:worker_threads'
+import { hub, type HubTransport } from '../Port.js'
+import { busyWaitOf, describe } from '../internal/node/port.js'
+import { portOf } from './channel.js'
 import type { Connection, Endpoint, NodeId } from '../Transport.js'
 import { DATA } from './data.js'
 
@@ -83,58 +85,68 @@ export interface WorkersTransport extends HubTransport {
   readonly workers: () => ReadonlyArray<WorkerNode>
 }
 
-/** A `worker_threads` `Worker` (an EventEmitter) as a port. */
-const portOf = (thread: Thread): PortLike => {
-  const wrapped = new Map<(event: MessageEventLike) => void, (data: unknown) => void>()
-  return {
-    postMessage: (message) => thread.postMessage(message),
-    addEventListener: (_type, listener) => {
-      const onMessage = (data: unknown): void => listener({ type: 'message', data })
-      wrapped.set(listener, onMessage)
-      thread.on('message', onMessage)
-    },
-    removeEventListener: (_type, listener) => {
-      const onMessage = wrapped.get(listener)
-      if (onMessage === undefined) return
-      wrapped.delete(listener)
-      thread.off('message', onMessage)
-    }
-  }
+/**
+ * Options of `workers`.
+ *
+ * @category model
+ * @since 0.3.0
+ */
+export interface WorkersOptions {
+  /**
+   * How long a thread (the main one and each worker's) polls its port for
+   * the next message after handling one, before it sleeps, in microseconds:
+   * a reply within that time is taken without the cost of waking the
+   * thread. Default 50; `0` never busy-waits (less CPU, slower round trips).
+   */
+  readonly busyWaitMicros?: number
 }
 
 /**
  * The transport of the main thread's node, which starts nodes in worker
- * threads and relays between them.
+ * threads and relays between them. Each thread busy-waits for the next
+ * message for `options.busyWaitMicros` (default 50) after handling one.
  *
  * @example
  * import { Transport } from 'fp-ts-actors/node'
  * const workers = Transport.workers()
  * workers.workers() // [] until start(moduleUrl, { name }) resolves
+ * Transport.workers({ busyWaitMicros: 0 }) // threads that never busy-wait
  *
  * @category constructors
  * @since 0.3.0
  */
-export const workers = (): WorkersTransport => {
-  const ports = hub()
+export const workers = (options: WorkersOptions = {}): WorkersTransport => {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Transport.workers: options must be an object, got ${describe(options)}`)
+  }
+  const busyWaitMicros = busyWaitOf('Transport.workers', options.busyWaitMicros)
+  const ports = hub({ busyWaitMicros })
   const running = new Set<WorkerNode>()
 
   const start = async (module: URL | string, options: StartOptions): Promise<WorkerNode> => {
     if (typeof options !== 'object' || options === null || typeof options.name !== 'string' || options.name === '') {
       throw new TypeError(`Transport.workers().start: options.name must be a non-empty string`)
     }
+    // the node's own channel (not the thread's): the main thread can poll it (`receiveMessageOnPort`)
+    const channel = new MessageChannel()
     const thread = new Thread(module, {
-      workerData: { [DATA]: { name: options.name, data: options.workerData } },
+      workerData: { [DATA]: { name: options.name, data: options.workerData, port: channel.port2, busyWaitMicros } },
+      transferList: [channel.port2],
       ...(options.argv === undefined ? {} : { argv: [...options.argv] }),
       ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits })
     })
-    const member = ports.adopt(portOf(thread))
+    const port = portOf(channel.port1)
+    const member = ports.adopt(port)
     let threw: string | undefined
     // Without a listener an 'error' would crash the main thread; the node is lost on 'exit' (after the thread's last messages).
     thread.on('error', (error) => (threw ??= error instanceof Error ? error.message : String(error)))
     let terminated = false
     const exited = new Promise<number>((resolve) =>
       thread.once('exit', (code) => {
+        // what the thread posted before it ended, then its end
+        port.drain()
+        channel.port1.close()
         member.lost(
           terminated
             ? 'terminated'

@@ -16,16 +16,24 @@
  *
  * @since 0.3.0
  */
-import { isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { Config } from '../Node.js'
-import { peer, type PeerOptions, type PeerTransport, type PortLike } from '../Port.js'
+import { peer, type PeerOptions, type PeerTransport } from '../Port.js'
 import * as Runtime from '../Runtime.js'
+import { portOf } from './channel.js'
 import { DATA } from './data.js'
 
-/** What `Transport.workers().start` hands the thread. */
-const given = (): { readonly name: string; readonly data: unknown } | undefined => {
+/** What `Transport.workers().start` hands the thread: its name, data, the node's channel and busy wait. */
+interface Given {
+  readonly name: string
+  readonly data: unknown
+  readonly port: MessagePort
+  readonly busyWaitMicros: number
+}
+
+const given = (): Given | undefined => {
   if (typeof workerData !== 'object' || workerData === null) return undefined
-  const mine = (workerData as { readonly [DATA]?: { readonly name: string; readonly data: unknown } })[DATA]
+  const mine = (workerData as { readonly [DATA]?: Given })[DATA]
   return mine
 }
 
@@ -76,7 +84,9 @@ export const data = (): unknown => {
 /**
  * The transport of this worker's node: one port to the main thread, which
  * relays to every other node. On the main thread's stop it leaves, or runs
- * `options.onStop` (to shut the runtime down first).
+ * `options.onStop` (to shut the runtime down first). It busy-waits as the
+ * main thread's `Transport.workers({ busyWaitMicros })` says, unless
+ * `options.busyWaitMicros` says otherwise.
  *
  * @example
  * import { Worker } from 'fp-ts-actors/node'
@@ -89,9 +99,9 @@ export const data = (): unknown => {
  * @since 0.3.0
  */
 export const parent = (options: PeerOptions = {}): PeerTransport => {
-  if (!isWorker() || parentPort === null) throw new Error(notAWorker('Worker.parent()'))
-  const port: PortLike = parentPort
-  return peer(port, options)
+  const mine = given()
+  if (!isWorker() || mine === undefined) throw new Error(notAWorker('Worker.parent()'))
+  return peer(portOf(mine.port), { busyWaitMicros: mine.busyWaitMicros, ...options })
 }
 
 /**

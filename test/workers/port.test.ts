@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Port } from '../../lib/index.js'
+import type { MessageEventLike, PortLike } from '../../lib/Port.js'
+import { pack } from '../../lib/internal/node/port.js'
 import { fake, mail, messages } from './fake.js'
 
 const channel = () => {
@@ -155,5 +157,85 @@ describe('Port transport (MessageChannel)', () => {
     await main.until((log) => log.includes('receive w1 1'))
     expect(messages(main.received)).toEqual(['ours'])
     close()
+  })
+})
+
+/** A port the test drives: `emit` is an event, `queued` is what `receiveNow` hands out (counted). */
+const pollable = () => {
+  const listeners: Array<(event: MessageEventLike) => void> = []
+  const queued: Array<unknown> = []
+  const posted: Array<unknown> = []
+  let polls = 0
+  const port: PortLike = {
+    postMessage: (message) => void posted.push(message),
+    addEventListener: (_type, listener) => void listeners.push(listener),
+    removeEventListener: () => undefined,
+    receiveNow: () => {
+      polls++
+      return queued.length > 0 ? { message: queued.shift() } : undefined
+    }
+  }
+  const emit = (data: unknown): void => listeners.forEach((l) => l({ type: 'message', data }))
+  return { port, queued, posted, emit, polls: () => polls }
+}
+
+describe('busy waiting on a port that can be polled (receiveNow)', () => {
+  const w1 = { name: 'w1', creation: 1 }
+  const hello = pack([['h', w1]])
+  const toMain = (n: number) => pack([['t', 'main', [mail({ name: 'main', creation: 1 }, 1, n)]]])
+
+  it('after a message, what is queued on the port is taken at once, in order, in the same event', () => {
+    const hub = Port.hub({ busyWaitMicros: 200 })
+    const main = fake(hub, 'main')
+    const p = pollable()
+    hub.adopt(p.port)
+    p.queued.push(toMain(1), toMain(2))
+    p.emit(hello)
+    // no await: both batches were handled inside the hello's event
+    expect(p.queued).toEqual([])
+    expect(messages(main.received)).toEqual([1, 2])
+    expect(p.polls()).toBeGreaterThanOrEqual(3) // two taken, then polled until the wait ran out
+    void main.connection.close()
+  })
+
+  it('busyWaitMicros 0: the port is never polled', () => {
+    const hub = Port.hub({ busyWaitMicros: 0 })
+    const main = fake(hub, 'main')
+    const p = pollable()
+    hub.adopt(p.port)
+    p.queued.push(toMain(1))
+    p.emit(hello)
+    expect(p.polls()).toBe(0)
+    expect(p.queued).toHaveLength(1)
+    p.emit(p.queued.shift())
+    expect(messages(main.received)).toEqual([1])
+    void main.connection.close()
+  })
+
+  it('a peer polls its port too, and stops when it leaves', async () => {
+    const p = pollable()
+    const transport = Port.peer(p.port, { busyWaitMicros: 200 })
+    const node = fake(transport, 'w1')
+    p.queued.push(pack([['u', { name: 'main', creation: 1 }]]), pack([['w']]))
+    p.emit(pack([['u', { name: 'w2', creation: 1 }]]))
+    expect(node.log).toEqual(['up w2', 'up main'])
+    await transport.joined
+    await node.connection.close()
+    const polls = p.polls()
+    p.queued.push(pack([['u', { name: 'w3', creation: 1 }]]))
+    p.emit(pack([['u', { name: 'w4', creation: 1 }]]))
+    expect(p.polls()).toBe(polls)
+    expect(node.log).toEqual(['up w2', 'up main'])
+  })
+
+  it('a busyWaitMicros that is not a finite number >= 0 is refused, naming it', () => {
+    expect(() => Port.hub({ busyWaitMicros: -1 })).toThrow(
+      'Port.hub: busyWaitMicros must be a finite number of microseconds >= 0, got -1'
+    )
+    expect(() => Port.peer(pollable().port, { busyWaitMicros: Number.NaN })).toThrow(
+      'Port.peer: busyWaitMicros must be a finite number of microseconds >= 0, got NaN'
+    )
+    expect(() => Port.hub({ busyWaitMicros: Infinity })).toThrow(TypeError)
+    expect(() => Port.hub(null as never)).toThrow('Port.hub: options must be an object, got null')
   })
 })

@@ -6,6 +6,7 @@
 import * as t from 'io-ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Effect, Exit, Node, Process, Runtime } from '../../lib/index.js'
+import * as O from 'fp-ts/lib/Option.js'
 import { Transport } from '../../lib/node/index.js'
 import { drain, nothing, within } from '../support.js'
 import { tsWorker } from './ts.js'
@@ -219,6 +220,22 @@ describe('nodes in worker threads', () => {
     expect(out._tag).toBe('EXIT')
     expect(Node.of(out.from as Process.Pid<unknown>)).toBe('w1')
     expect(out.reason).toEqual(Exit.custom('boom'))
+  })
+
+  it("a spawn's reply is not held by the spawned process's work (jobs on two threads run at once)", async () => {
+    const { rt } = await cluster('w1')
+    const out = await run(
+      rt,
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        // about 0.3 s of square roots: the pid comes back first, the sum when it is done
+        yield* Node.spawn('w1', 'work', { to: me, n: 1e8 })
+        const early = yield* nothing(t.number, 0)
+        const sum = yield* within(t.number, 10_000)
+        return { early: O.isNone(early), sum: sum > 0 }
+      })
+    )
+    expect(out).toEqual({ early: true, sum: true })
   })
 
   it('rt.shutdown stops the worker threads: each exits by itself', async () => {

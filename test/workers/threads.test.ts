@@ -81,6 +81,19 @@ describe('Transport.workers (worker threads)', () => {
     })
   }
 
+  it('a thread that posts and exits while the main thread is busy: all it posted, then down once', async () => {
+    const { workers, main } = mainNode()
+    const w1 = await workers.start(echoNode, { name: 'w1', argv, workerData: { end: 'burst-exit' } })
+    // blocked while the thread posts 500 batches and exits: Node may report its exit before the batches
+    const until = Date.now() + 400
+    while (Date.now() < until);
+    expect(await w1.down).toBe('exited with code 3')
+    await main.until((log) => log.includes('down w1 exited with code 3'))
+    expect(messages(main.received)).toEqual(Array.from({ length: 500 }, (_, i) => i))
+    expect(main.log.at(-1)).toBe('down w1 exited with code 3')
+    expect(downs(main, 'w1')).toHaveLength(1)
+  })
+
   it('a thread that throws at top level after joining: its batches, then down once', async () => {
     const { workers, main } = mainNode()
     const w1 = await workers.start(echoNode, { name: 'w1', argv, workerData: { end: 'top-level' } })

@@ -425,20 +425,30 @@ export class NodeLayer implements Identities {
     if (!this.kernel.isDraining && this.handling === 0) this.handOver()
   }
 
-  private handle(k: () => void): void {
+  /** Runs `k`; at the outermost, hands over what it sent. Whether it handed anything over. */
+  private handle(k: () => void): boolean {
     this.handling++
     try {
       k()
     } finally {
       this.handling--
     }
-    if (this.handling === 0) this.handOver()
+    return this.handling === 0 && this.handOver()
   }
 
-  /** What a transport delivered, then (on a host runtime) the processes it made ready, then the replies out. */
+  /**
+   * What a transport delivered, then (on a host runtime) the processes it
+   * made ready, then the replies out. What the delivery itself answers
+   * (a spawn's pid, a monitor's DOWN for a process already gone) goes on the
+   * wire before those processes run: a spawned process that computes for a
+   * while must not hold its own spawn's reply.
+   */
   private delivered(k: () => void): void {
-    if (this.options.runOnDelivery === true && this.handling === 0) this.kernel.deliverNow(() => this.handle(k))
-    else this.handle(k)
+    if (this.options.runOnDelivery === true && this.handling === 0) {
+      this.kernel.deliverNow(() => {
+        if (this.handle(k)) this.conn.flush?.()
+      })
+    } else this.handle(k)
   }
 
   /** Hands every waiting batch to the transport: one `send` per node. */

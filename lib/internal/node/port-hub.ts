@@ -15,7 +15,17 @@
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../../Transport.js'
 import { emptied } from '../emptied.js'
 import { applyOps } from './port-peer.js'
-import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
+import {
+  busyWaitOf,
+  Counters,
+  describe,
+  listen,
+  Outbox,
+  toPort,
+  type Op,
+  type PortLike,
+  type PortStats
+} from './port.js'
 
 /** A node behind a port, as the hub holds it. */
 export interface Member {
@@ -30,6 +40,16 @@ export interface Member {
   readonly lost: (why: string) => void
   /** Ask the node to stop cleanly; it says bye, then it is down with `stopped`. */
   readonly stop: () => void
+}
+
+/** Options of `hub`. */
+export interface HubOptions {
+  /**
+   * Where an adopted port has `receiveNow` (Node's ports): how long to poll
+   * it for the next message after handling one, before the thread sleeps,
+   * in microseconds. Default 50 (`0`: never).
+   */
+  readonly busyWaitMicros?: number
 }
 
 /** The hub's transport: attach the hub thread's nodes, adopt ports of others. */
@@ -51,7 +71,11 @@ interface Entry {
 }
 
 /** A hub transport. */
-export const hub = (): HubTransport => {
+export const hub = (options: HubOptions = {}): HubTransport => {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Port.hub: options must be an object, got ${describe(options)}`)
+  }
+  const busyWait = busyWaitOf('Port.hub', options.busyWaitMicros)
   const counters = new Counters()
   const members = new Map<string, Entry>()
   const pending = new Set<Promise<unknown>>()
@@ -188,7 +212,7 @@ export const hub = (): HubTransport => {
       }
       for (const target of locals) target.outbox.flush()
     }
-    const unlisten = listen(port, counters, onOps)
+    const unlisten = listen(port, counters, onOps, busyWait)
     const lost = (why: string): void => {
       if (gone) return
       if (entry.id === undefined) {

@@ -6,7 +6,17 @@
  * down.
  */
 import type { Connection, Endpoint, NodeId, Transport } from '../../Transport.js'
-import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
+import {
+  busyWaitOf,
+  Counters,
+  describe,
+  listen,
+  Outbox,
+  toPort,
+  type Op,
+  type PortLike,
+  type PortStats
+} from './port.js'
 
 /** Options of `peer`. */
 export interface PeerOptions {
@@ -15,6 +25,12 @@ export interface PeerOptions {
    * node left). Default: leave (`close` the connection).
    */
   readonly onStop?: () => void
+  /**
+   * Where the port has `receiveNow` (Node's ports): how long to poll it for
+   * the next message after handling one, before the thread sleeps, in
+   * microseconds. Default 50 (`0`: never).
+   */
+  readonly busyWaitMicros?: number
 }
 
 /** The transport of a node behind one port. */
@@ -45,6 +61,10 @@ export const applyOps = (endpoint: Endpoint, up: Map<string, NodeId>, ops: Reado
 
 /** A transport over `port` to a hub (`hub().adopt(port)` on the other side). */
 export const peer = (port: PortLike, options: PeerOptions = {}): PeerTransport => {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Port.peer: options must be an object, got ${describe(options)}`)
+  }
+  const busyWait = busyWaitOf('Port.peer', options.busyWaitMicros)
   const counters = new Counters()
   let resolveJoined: () => void = () => undefined
   let rejectJoined: (error: Error) => void = () => undefined
@@ -82,7 +102,7 @@ export const peer = (port: PortLike, options: PeerOptions = {}): PeerTransport =
         }
       }
     }
-    const unlisten = listen(port, counters, onOps)
+    const unlisten = listen(port, counters, onOps, busyWait)
     const leave = (): void => {
       if (closed) return
       closed = true
