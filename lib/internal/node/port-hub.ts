@@ -4,9 +4,11 @@
  * hops (worker, hub, worker) instead of a `MessageChannel` per pair: with
  * one ordered channel per worker, "everything a lost node sent arrives
  * before its `down`" holds by construction, since the hub learns of a
- * worker's end only after the last message the worker posted (Node drains a
- * worker's port before its `exit` event), forwards that mail, and only then
- * says `down` on the same channels.
+ * worker's end only after the last message the worker posted (whoever holds
+ * the port hands over what is still queued on it before calling `lost`:
+ * `Transport.workers()` drains the thread's channel at its `exit`, which
+ * Node may report first), forwards that mail, and only then says `down` on
+ * the same channels.
  *
  * Nodes attached directly (`attach`, the hub thread's own runtimes) get the
  * same ordered ops, applied on a microtask (mail from a port: at the end of
