@@ -198,6 +198,55 @@ describe('busy waiting on a port that can be polled (receiveNow)', () => {
     void main.connection.close()
   })
 
+  it("a hub polls all its ports together: what waits on another port than the message's is taken too", () => {
+    const hub = Port.hub({ busyWaitMicros: 200 })
+    const main = fake(hub, 'main')
+    const [p1, p2] = [pollable(), pollable()]
+    hub.adopt(p1.port)
+    hub.adopt(p2.port)
+    p2.queued.push(pack([['h', { name: 'w2', creation: 1 }]]), pack([['t', 'main', [mail(main.self, 1, 'from w2')]]]))
+    p1.queued.push(toMain(0), toMain(1))
+    p1.emit(hello)
+    // one event on w1's port: w1's next messages and both of w2's were taken in it
+    expect(p2.queued).toEqual([])
+    expect(messages(main.received)).toEqual([0, 1, 'from w2'])
+    void main.connection.close()
+  })
+
+  it('after a wait that took nothing, the next messages are handled without waiting: 1, 2, 4, ...; one that pays resets it', () => {
+    const hub = Port.hub({ busyWaitMicros: 100 })
+    const main = fake(hub, 'main')
+    const p = pollable()
+    hub.adopt(p.port)
+    p.emit(hello)
+    /** Whether handling one more message polled the port. */
+    const polled = (): boolean => {
+      const before = p.polls()
+      p.emit(toMain(0))
+      return p.polls() > before
+    }
+    // the hello's wait was wasted: skip 1; then wasted again: skip 2; then 4
+    expect(Array.from({ length: 10 }, polled)).toEqual([
+      false,
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      true
+    ])
+    // skipping 8 now; then a wait that pays (a message waits on the port) brings the penalty back to 1
+    for (let i = 0; i < 8; i++) expect(polled()).toBe(false)
+    p.queued.push(toMain(1))
+    expect(polled()).toBe(true)
+    expect(p.queued).toEqual([])
+    expect(Array.from({ length: 4 }, polled)).toEqual([true, false, true, false])
+    void main.connection.close()
+  })
+
   it('busyWaitMicros 0: the port is never polled', () => {
     const hub = Port.hub({ busyWaitMicros: 0 })
     const main = fake(hub, 'main')
@@ -230,10 +279,10 @@ describe('busy waiting on a port that can be polled (receiveNow)', () => {
 
   it('a busyWaitMicros that is not a finite number >= 0 is refused, naming it', () => {
     expect(() => Port.hub({ busyWaitMicros: -1 })).toThrow(
-      'Port.hub: busyWaitMicros must be a finite number of microseconds >= 0, got -1'
+      'Port.hub: busyWaitMicros must be a finite number of microseconds >= 0, got number -1'
     )
     expect(() => Port.peer(pollable().port, { busyWaitMicros: Number.NaN })).toThrow(
-      'Port.peer: busyWaitMicros must be a finite number of microseconds >= 0, got NaN'
+      'Port.peer: busyWaitMicros must be a finite number of microseconds >= 0, got number NaN'
     )
     expect(() => Port.hub({ busyWaitMicros: Infinity })).toThrow(TypeError)
     expect(() => Port.hub(null as never)).toThrow('Port.hub: options must be an object, got null')

@@ -17,17 +17,8 @@
 import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../../Transport.js'
 import { emptied } from '../emptied.js'
 import { applyOps } from './port-peer.js'
-import {
-  busyWaitOf,
-  Counters,
-  describe,
-  listen,
-  Outbox,
-  toPort,
-  type Op,
-  type PortLike,
-  type PortStats
-} from './port.js'
+import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
+import { busyWaitOf, Poller } from './poller.js'
 
 /** A node behind a port, as the hub holds it. */
 export interface Member {
@@ -77,7 +68,8 @@ export const hub = (options: HubOptions = {}): HubTransport => {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Port.hub: options must be an object, got ${describe(options)}`)
   }
-  const busyWait = busyWaitOf('Port.hub', options.busyWaitMicros)
+  // every adopted port that can be polled is polled together
+  const poller = new Poller(busyWaitOf('Port.hub', options.busyWaitMicros))
   const counters = new Counters()
   const members = new Map<string, Entry>()
   const pending = new Set<Promise<unknown>>()
@@ -214,7 +206,7 @@ export const hub = (options: HubOptions = {}): HubTransport => {
       }
       for (const target of locals) target.outbox.flush()
     }
-    const unlisten = listen(port, counters, onOps, busyWait)
+    const unlisten = listen(port, counters, onOps, poller)
     const lost = (why: string): void => {
       if (gone) return
       if (entry.id === undefined) {

@@ -6,17 +6,8 @@
  * down.
  */
 import type { Connection, Endpoint, NodeId, Transport } from '../../Transport.js'
-import {
-  busyWaitOf,
-  Counters,
-  describe,
-  listen,
-  Outbox,
-  toPort,
-  type Op,
-  type PortLike,
-  type PortStats
-} from './port.js'
+import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
+import { busyWaitOf, Poller } from './poller.js'
 
 /** Options of `peer`. */
 export interface PeerOptions {
@@ -64,7 +55,7 @@ export const peer = (port: PortLike, options: PeerOptions = {}): PeerTransport =
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Port.peer: options must be an object, got ${describe(options)}`)
   }
-  const busyWait = busyWaitOf('Port.peer', options.busyWaitMicros)
+  const poller = new Poller(busyWaitOf('Port.peer', options.busyWaitMicros))
   const counters = new Counters()
   let resolveJoined: () => void = () => undefined
   let rejectJoined: (error: Error) => void = () => undefined
@@ -102,7 +93,7 @@ export const peer = (port: PortLike, options: PeerOptions = {}): PeerTransport =
         }
       }
     }
-    const unlisten = listen(port, counters, onOps, busyWait)
+    const unlisten = listen(port, counters, onOps, poller)
     const leave = (): void => {
       if (closed) return
       closed = true

@@ -8,10 +8,11 @@
  * Workers, a Web Worker's global scope and `MessageChannel` ports. Where a
  * port can be polled (`PortLike.receiveNow`, Node's `receiveMessageOnPort`),
  * a thread that handled a message busy-waits a little for the next one
- * before it sleeps (`listen`).
+ * before it sleeps (`poller.ts`).
  */
 import type { Envelope, NodeId } from '../../Transport.js'
 import { emptied } from '../emptied.js'
+import type { Poller } from './poller.js'
 import { packEnvelopes, Reader } from './flat.js'
 
 /**
@@ -41,34 +42,6 @@ export interface PortLike {
    * transport handled (`busyWaitMicros`), before the thread sleeps.
    */
   receiveNow?(): { readonly message: unknown } | undefined
-}
-
-/**
- * How long, by default, a thread polls its port for the next message after
- * handling one (ports with `receiveNow` only), in microseconds.
- *
- * A reply that comes within the wait is taken at once: no sleep, and no
- * wake-up of this thread by the other one, which costs about as much as
- * the work of a round trip itself on each side (a bare `MessageChannel`
- * ping-pong between two threads takes about 19 us; with both sides polling,
- * about 3 us). The BEAM's schedulers do the same (`+sbwt`). The price is
- * CPU: a message that no other follows costs up to this much of busy
- * waiting. `0` turns it off.
- */
-export const BUSY_WAIT_MICROS = 50
-
-/** The most a run of busy waiting keeps the thread from its event loop (timers, I/O), in ms. */
-const POLL_MS = 1
-
-/** `busyWaitMicros` as given to `what`, checked: a finite number >= 0. */
-export const busyWaitOf = (what: string, busyWaitMicros: unknown): number => {
-  if (busyWaitMicros === undefined) return BUSY_WAIT_MICROS
-  if (typeof busyWaitMicros !== 'number' || !(busyWaitMicros >= 0) || busyWaitMicros === Infinity) {
-    throw new TypeError(
-      `${what}: busyWaitMicros must be a finite number of microseconds >= 0, got ${describe(busyWaitMicros)}`
-    )
-  }
-  return busyWaitMicros
 }
 
 /**
@@ -272,18 +245,15 @@ export const toPort =
 
 /**
  * Listen to our ops on `port`; returns how to stop listening. Where the port
- * has `receiveNow`, each message handled is followed by polling for the next
- * one: up to `busyWaitMicros` after the last one taken, `POLL_MS` in all.
+ * has `receiveNow`, it joins `poller`: each message handled is followed by
+ * polling the poller's ports for the next ones.
  */
 export const listen = (
   port: PortLike,
   counters: Counters,
   onOps: (ops: ReadonlyArray<Op>) => void,
-  busyWaitMicros = 0
+  poller?: Poller
 ): (() => void) => {
-  let listening = true
-  let polling = false
-  const waitMs = busyWaitMicros / 1000
   const take = (data: unknown): void => {
     let ops: ReadonlyArray<Op> | undefined
     try {
@@ -297,33 +267,19 @@ export const listen = (
     counters.received++
     onOps(ops)
   }
-  const poll = (): void => {
-    polling = true
-    try {
-      const start = performance.now()
-      const end = start + POLL_MS
-      let until = start + waitMs
-      while (listening) {
-        const next = port.receiveNow!()
-        const now = performance.now()
-        if (next !== undefined) {
-          take(next.message)
-          until = performance.now() + waitMs
-        } else if (now > until) return
-        if (now > end) return
-      }
-    } finally {
-      polling = false
-    }
-  }
+  const receiveNow = port.receiveNow
+  const unpoll =
+    poller === undefined || receiveNow === undefined
+      ? () => undefined
+      : poller.add({ receiveNow: () => receiveNow.call(port), take })
   const listener = (event: MessageEventLike): void => {
     take(event.data)
-    if (waitMs > 0 && listening && !polling && port.receiveNow !== undefined) poll()
+    poller?.run()
   }
   port.addEventListener('message', listener)
   port.start?.()
   return () => {
-    listening = false
+    unpoll()
     port.removeEventListener('message', listener)
   }
 }
