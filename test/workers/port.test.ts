@@ -213,40 +213,6 @@ describe('busy waiting on a port that can be polled (receiveNow)', () => {
     void main.connection.close()
   })
 
-  it('after a wait that took nothing, the next messages are handled without waiting: 1, 2, 4, ...; one that pays resets it', () => {
-    const hub = Port.hub({ busyWaitMicros: 100 })
-    const main = fake(hub, 'main')
-    const p = pollable()
-    hub.adopt(p.port)
-    p.emit(hello)
-    /** Whether handling one more message polled the port. */
-    const polled = (): boolean => {
-      const before = p.polls()
-      p.emit(toMain(0))
-      return p.polls() > before
-    }
-    // the hello's wait was wasted: skip 1; then wasted again: skip 2; then 4
-    expect(Array.from({ length: 10 }, polled)).toEqual([
-      false,
-      true,
-      false,
-      false,
-      true,
-      false,
-      false,
-      false,
-      false,
-      true
-    ])
-    // skipping 8 now; then a wait that pays (a message waits on the port) brings the penalty back to 1
-    for (let i = 0; i < 8; i++) expect(polled()).toBe(false)
-    p.queued.push(toMain(1))
-    expect(polled()).toBe(true)
-    expect(p.queued).toEqual([])
-    expect(Array.from({ length: 4 }, polled)).toEqual([true, false, true, false])
-    void main.connection.close()
-  })
-
   it('busyWaitMicros 0: the port is never polled', () => {
     const hub = Port.hub({ busyWaitMicros: 0 })
     const main = fake(hub, 'main')

@@ -65,7 +65,11 @@ export class Poller {
   /** How many to skip after the next wasted wait: doubles while waits keep being wasted, back to 1 when one pays. */
   private penalty = 1
 
-  constructor(busyWaitMicros: number) {
+  constructor(
+    busyWaitMicros: number,
+    /** The clock, in ms (tests give one of their own). */
+    private readonly now: () => number = () => performance.now()
+  ) {
     this.waitMs = busyWaitMicros / 1000
   }
 
@@ -103,7 +107,7 @@ export class Poller {
     this.polling = true
     let paid = false
     try {
-      const start = performance.now()
+      const start = this.now()
       const end = start + POLL_MS
       let until = start + this.waitMs
       let last = start
@@ -119,7 +123,7 @@ export class Poller {
           took = true
           m.take(next.message)
         }
-        const now = performance.now()
+        const now = this.now()
         if (took) {
           paid = true
           until = now + this.waitMs
