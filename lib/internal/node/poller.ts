@@ -52,8 +52,6 @@ interface Member extends Polled {
  * one): a reply that comes on another port than the message just handled
  * (a worker answering another through the hub) is taken too, and no port
  * waits behind another for more than one pass.
- *
- * @internal
  */
 export class Poller {
   /** Replaced, not changed, on `add` and removal: a pass iterates the array it started with. */
