@@ -11,6 +11,19 @@ const pong = Node.program(t.null, () =>
   Effect.forever(Process.receive(Process.on(Ping, (m) => Process.send(m.from, m.i))))
 )
 
+/** Pings `to` (`{ from, i }`, answered with `i`) `n` times, one at a time, then tells `report` how long it took. */
+const pinger = Node.program(t.type({ to: Process.pid, n: t.number, report: Process.pid }), ({ to, n, report }) =>
+  Effect.gen(function* () {
+    const me = yield* Process.self
+    const start = performance.now()
+    for (let i = 0; i < n; i++) {
+      yield* Process.send(to, { from: me, i })
+      yield* Process.receive(t.number)
+    }
+    yield* Process.send(report, { ms: performance.now() - start })
+  })
+)
+
 /** Takes numbers until it has `n` of them, then tells `from` their sum. */
 const sink = Node.program(Count, ({ from, n }) => {
   let sum = 0
@@ -35,4 +48,4 @@ export const sqrtSum = (n) => {
   return s
 }
 
-if (Worker.isWorker()) Worker.serve({ programs: { pong, sink, work } })
+if (Worker.isWorker()) Worker.serve({ programs: { pong, pinger, sink, work } })

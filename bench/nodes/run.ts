@@ -16,7 +16,7 @@ import * as os from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 interface Row {
-  readonly workload: 'pingpong' | 'oneway' | 'fanout'
+  readonly workload: 'pingpong' | 'oneway' | 'relay' | 'fanout'
   readonly sides: readonly [string, string]
   /** The ratio side A / side B must reach; none for a row that only informs. */
   readonly target?: number
@@ -36,6 +36,11 @@ const rows: ReadonlyArray<Row> = [
     what: 'the same, ours with busyWaitMicros: 0 (no target: what busy waiting buys)'
   },
   { workload: 'oneway', sides: ['ours', 'raw'], target: 0.7, what: 'one-way messages/s, ours / raw MessageChannel' },
+  {
+    workload: 'relay',
+    sides: ['ours', 'nowait'],
+    what: 'worker-to-worker round trips/s through the main thread (three threads), busy waiting / none (no target)'
+  },
   { workload: 'fanout', sides: ['two', 'one'], target: 1.6, what: 'CPU-bound jobs/s, two worker threads / one' }
 ]
 

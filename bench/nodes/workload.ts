@@ -12,6 +12,8 @@
  *   per number.
  * - fanout: CPU-bound jobs spawned by program name on two worker nodes
  *   (`two`) or on one (`one`); jobs/s.
+ * - relay: a process on worker w1 and one on worker w2 exchange a number, one
+ *   at a time, through the main thread (three threads); `ours` or `nowait`.
  */
 import * as t from 'io-ts'
 import { MessageChannel, Worker as Thread } from 'node:worker_threads'
@@ -94,6 +96,20 @@ const ours = {
     await rt.shutdown()
     return { ms, posts }
   },
+  relay: async (rounds: number) => {
+    const { rt } = await cluster(2)
+    const pass = (n: number) =>
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        const pong = yield* Node.spawn('w2', 'pong', null)
+        yield* Node.spawn('w1', 'pinger', { to: pong, n, report: me })
+        return (yield* Process.receive(t.type({ ms: t.number }))).ms
+      })
+    value(await rt.run(pass(Math.ceil(rounds / 10))))
+    const ms = value(await rt.run(pass(rounds)))
+    await rt.shutdown()
+    return ms
+  },
   fanout: async (jobs: number, size: number, threads: number) => {
     const { rt } = await cluster(threads)
     const pass = (n: number) =>
@@ -173,6 +189,10 @@ const main = async () => {
       const { ms, posts } = await ours.oneway(messages)
       print((messages / ms) * 1000, 'messages/s', ms, { messages, posts })
     }
+  } else if (workload === 'relay') {
+    const rounds = scaled(20_000, 100)
+    const ms = await ours.relay(rounds)
+    print((rounds / ms) * 1000, 'round trips/s', ms, { rounds })
   } else if (workload === 'fanout') {
     const jobs = scaled(64, 8)
     const size = 3_000_000
