@@ -13,7 +13,8 @@
  *
  * Envelopes are batched: everything one thread sends to one port during
  * one run of its scheduler is one `postMessage` (structured clone of plain
- * data). Workers reach each other through the hub, which relays: one
+ * data); what a node answers to arriving mail itself (a spawn's pid) goes
+ * out just before that run. Workers reach each other through the hub, which relays: one
  * ordered channel per worker, so mail from a lost node always arrives before
  * its `noconnection`. A worker that exits, throws or is terminated is a lost
  * node for everyone (`member.lost(why)`, called by `Transport.workers()` on

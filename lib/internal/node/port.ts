@@ -2,7 +2,9 @@
  * What the port transport says over one `MessagePort`-like channel, and the
  * outbox that batches it: everything one side posts during one run of its
  * node's scheduler goes out as one `postMessage`, at the end of that run
- * (`Connection.flush`); sends made outside a run go on a microtask.
+ * (`Connection.flush`); what the node layer answers to arriving mail itself
+ * is flushed just before such a run; sends made outside a run go on a
+ * microtask.
  *
  * Uses no Node API: the same code runs over `worker_threads` ports, Web
  * Workers, a Web Worker's global scope and `MessageChannel` ports. Where a
