@@ -23,7 +23,7 @@
 import { MessageChannel, Worker as Thread, type WorkerOptions } from 'node:worker_threads'
 import { hub, type HubTransport } from '../Port.js'
 import { busyWaitOf } from '../internal/node/poller.js'
-import { describe } from '../internal/node/port.js'
+import { describe } from '../internal/check.js'
 import { portOf } from './channel.js'
 import type { Connection, Endpoint, NodeId } from '../Transport.js'
 import { DATA } from './data.js'

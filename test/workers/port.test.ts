@@ -251,6 +251,6 @@ describe('busy waiting on a port that can be polled (receiveNow)', () => {
       'Port.peer: busyWaitMicros must be a finite number of microseconds >= 0, got number NaN'
     )
     expect(() => Port.hub({ busyWaitMicros: Infinity })).toThrow(TypeError)
-    expect(() => Port.hub(null as never)).toThrow('Port.hub: options must be an object, got null')
+    expect(() => Port.hub(null as never)).toThrow('Port.hub: options must be an object, got object null')
   })
 })

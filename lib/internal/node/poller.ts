@@ -43,7 +43,9 @@ interface Polled {
   readonly take: (message: unknown) => void
 }
 
-interface Member extends Polled {
+/** A port polled, until it is removed (`gone`, seen by a pass that started before). */
+interface Member {
+  readonly polled: Polled
   gone: boolean
 }
 
@@ -74,7 +76,7 @@ export class Poller {
   /** Poll `member` with the others; returns how to stop. */
   add(polled: Polled): () => void {
     if (this.waitMs === 0) return () => undefined
-    const member: Member = { receiveNow: polled.receiveNow, take: polled.take, gone: false }
+    const member: Member = { polled, gone: false }
     this.members = [...this.members, member]
     return () => {
       member.gone = true
@@ -116,10 +118,10 @@ export class Poller {
         for (let i = 0; i < members.length; i++) {
           const m = members[i]!
           if (m.gone) continue // removed while this pass ran
-          const next = m.receiveNow()
+          const next = m.polled.receiveNow()
           if (next === undefined) continue
           took = true
-          m.take(next.message)
+          m.polled.take(next.message)
         }
         const now = this.now()
         if (took) {

@@ -18,6 +18,7 @@ import type { Connection, Endpoint, Envelope, NodeId, Transport } from '../../Tr
 import { emptied } from '../emptied.js'
 import { applyOps } from './port-peer.js'
 import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
+import { describe as describeValue } from '../check.js'
 import { busyWaitOf, Poller } from './poller.js'
 
 /** A node behind a port, as the hub holds it. */
@@ -66,7 +67,7 @@ interface Entry {
 /** A hub transport. */
 export const hub = (options: HubOptions = {}): HubTransport => {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Port.hub: options must be an object, got ${describe(options)}`)
+    throw new TypeError(`Port.hub: options must be an object, got ${describeValue(options)}`)
   }
   // every adopted port that can be polled is polled together
   const poller = new Poller(busyWaitOf('Port.hub', options.busyWaitMicros))

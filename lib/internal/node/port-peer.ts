@@ -7,6 +7,7 @@
  */
 import type { Connection, Endpoint, NodeId, Transport } from '../../Transport.js'
 import { Counters, describe, listen, Outbox, toPort, type Op, type PortLike, type PortStats } from './port.js'
+import { describe as describeValue } from '../check.js'
 import { busyWaitOf, Poller } from './poller.js'
 
 /** Options of `peer`. */
@@ -53,7 +54,7 @@ export const applyOps = (endpoint: Endpoint, up: Map<string, NodeId>, ops: Reado
 /** A transport over `port` to a hub (`hub().adopt(port)` on the other side). */
 export const peer = (port: PortLike, options: PeerOptions = {}): PeerTransport => {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Port.peer: options must be an object, got ${describe(options)}`)
+    throw new TypeError(`Port.peer: options must be an object, got ${describeValue(options)}`)
   }
   const poller = new Poller(busyWaitOf('Port.peer', options.busyWaitMicros))
   const counters = new Counters()
