@@ -21,10 +21,11 @@ import { fileURLToPath } from 'node:url'
 import { scale, type Result } from './harness.js'
 
 /**
- * One side of a comparison: `ours` (the flatMap idioms), `gen` (the same in `Effect.gen` style), `floor`;
+ * One side of a comparison: `ours` (the flatMap idioms), `gen` (the same in `Effect.gen` style), `floor`,
+ * `bare` (ours's own effects on the least interpreter that runs them: `bench/shared/bare.ts`);
  * with `BENCH_BASE=<another build's dist/index.js>`, `base` and `base-gen` run ours and gen on that build.
  */
-type Side = 'ours' | 'gen' | 'floor' | 'base' | 'base-gen'
+type Side = 'ours' | 'gen' | 'floor' | 'bare' | 'base' | 'base-gen'
 
 /** `BENCH_BASE`: an absolute path to another revision's `dist/index.js`, measured beside this one. */
 const BASE =
@@ -49,10 +50,11 @@ interface Workload {
   readonly meets: (ours: number, floor: number, gen: number) => boolean
 }
 
-const rate = (name: string): Workload => ({
+/** A rate workload of the shared suite; `bare`: with the bound of its effects (ring, pingpong, fan-in). */
+const rate = (name: string, bare: boolean): Workload => ({
   name,
   suite: 'shared',
-  sides: ['ours', 'gen', 'floor'],
+  sides: bare ? ['ours', 'gen', 'floor', 'bare'] : ['ours', 'gen', 'floor'],
   byDefault: true,
   target: 'ours >= 0.5x floor; gen >= 0.5x ours',
   meets: (o, f, g) => o / f >= 0.5 && g / o >= 0.5
@@ -67,10 +69,10 @@ const own = (name: string, byDefault: boolean, target: string, meets: Workload['
 })
 
 const WORKLOADS: ReadonlyArray<Workload> = [
-  rate('ring'),
-  rate('pingpong'),
-  rate('spawn'),
-  rate('fanin'),
+  rate('ring', true),
+  rate('pingpong', true),
+  rate('spawn', false),
+  rate('fanin', true),
   {
     name: 'memory',
     suite: 'shared',
@@ -130,6 +132,7 @@ const SHARED_FILE: Record<Side, string> = {
   ours: 'user-workloads.ts',
   gen: 'gen-workloads.ts',
   floor: 'floor-workloads.ts',
+  bare: 'bare-workloads.ts',
   base: 'user-workloads.ts',
   'base-gen': 'gen-workloads.ts'
 }
@@ -254,6 +257,8 @@ const ratio = (a: number | undefined, b: number | undefined, unit: string): stri
 const table = (rows: ReadonlyArray<Row>): string => {
   const withBase = rows.some((r) => r.results.base.length > 0)
   const head = ['workload', 'ours', 'gen', 'floor', 'ours/floor', 'gen/floor', 'gen/ours', 'ours/floor by CPU time']
+  const withBare = rows.some((r) => r.results.bare.length > 0)
+  if (withBare) head.push('bare', 'bare/floor', 'ours/bare')
   if (withBase) head.push('base', 'base gen', 'base/floor', 'base gen/floor')
   head.push('target', 'meets')
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---|').join('')}`]
@@ -283,6 +288,10 @@ const table = (rows: ReadonlyArray<Row>): string => {
       ratio(mg, mo, unit),
       ratio(co, cf, 'x/s')
     ]
+    if (withBare) {
+      const mb = m('bare')
+      cells.push(cell('bare', mb), has('bare') ? ratio(mb, mf, unit) : 'n/a', has('bare') ? ratio(mo, mb, unit) : 'n/a')
+    }
     if (withBase) {
       const [mb, mbg] = [m('base'), m('base-gen')]
       cells.push(cell('base', mb), cell('base-gen', mbg), ratio(mb, mf, unit), ratio(mbg, mf, unit))
@@ -358,7 +367,7 @@ const run = async (): Promise<number> => {
   const rows: Array<Row> = []
   const failures: Array<Failure> = []
   for (const workload of selected) {
-    const results: Record<Side, Array<Run>> = { ours: [], gen: [], floor: [], base: [], 'base-gen': [] }
+    const results: Record<Side, Array<Run>> = { ours: [], gen: [], floor: [], bare: [], base: [], 'base-gen': [] }
     for (let i = 0; i < runs; i++) {
       for (const side of orderOf(sidesOf(workload), i)) {
         try {
