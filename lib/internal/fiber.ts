@@ -56,8 +56,6 @@ export type Syscall = (f: Fiber, a: unknown, b: unknown) => Op
 export class Fiber extends Interruption<Fiber> {
   /** Continuations, innermost last. */
   stack: Array<Op> = NO_FRAMES
-  /** Steps the scheduler lets it run between two readings of the clock (adapted to its step cost by the kernel). */
-  stride = 8
   /**
    * The generator of an `Effect.gen` at the bottom of the stack (a process
    * written as one `Effect.gen`, the common case): kept here rather than in
@@ -89,9 +87,6 @@ export class Fiber extends Interruption<Fiber> {
     this.stack.push(frame)
     return new Op(op.MAP, yielded, identity)
   }
-
-  /** Steps left in the running slice. */
-  private left = 0
 
   protected get self(): Fiber {
     return this

