@@ -118,7 +118,16 @@ export class Fiber extends Interruption<Fiber> {
             this.resumeWith(cur, RUNNABLE)
             return 0
           }
-          cur = this.step(cur)
+          // the commonest instructions of receive loops (`flatMap` and `Effect.gen` alike) run here, without a call to `step`
+          const o = cur._op
+          if (o === op.ON && this.mailboxless) cur = this.receiveOn(cur)
+          else if (o === op.SUCCEED) cur = this.unstack(cur.i0)
+          else if (o === op.FLATMAP && this.left > 1 && (cur.i0 as Op)._op === op.SEND && this.host.point === undefined)
+            cur = this.sendThen(cur)
+          else if (o === op.SEND && this.host.point === undefined) {
+            const next = this.sendNow(cur)
+            cur = this.interruptNow ? this.takePending(next) : next
+          } else cur = this.step(cur)
         }
         // a slice ends with the fiber waiting, runnable or exited: still running, a continuation returned no Effect
         if (this.status !== RUNNING) return this.left
@@ -226,6 +235,22 @@ export class Fiber extends Interruption<Fiber> {
     }
     this.push(cur)
     return first
+  }
+
+  /**
+   * `flatMap(send(dest, message), k)` where no scheduling point is asked for
+   * (production) and the slice has room: what `flatMap` does for it, the same
+   * steps counted, without the dispatch (the run loop calls it directly).
+   */
+  private sendThen(cur: Op): Op {
+    this.left--
+    const next = this.sendNow(cur.i0 as Op)
+    if (next === op.UNIT && !this.interruptNow) {
+      this.left--
+      return (cur.i1 as (a: unknown) => Op)(undefined)
+    }
+    this.push(cur)
+    return this.interruptNow ? this.takePending(next) : next
   }
 
   /** A primitive of the host (or a `sync`): its value goes back, unless it raised an interruption of this process. */

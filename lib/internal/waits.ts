@@ -271,21 +271,7 @@ export abstract class Waits<F> {
 
   /** A RECEIVE: the handler's instruction for the first matching message, the `after` handler, or the fiber waits. */
   protected receive(cur: Op): Op | undefined {
-    // the commonest receive first: one `on` clause alone, and the one message held inline
-    if (cur._op === op.ON && this.one !== EMPTY) {
-      const message = this.one
-      const decoded = decode(cur, message)
-      if (decoded === NO_MATCH) {
-        this.keepTried(message)
-        return this.waitIn(cur)
-      }
-      this.one = EMPTY
-      this.rop = undefined // a lone `on` has no `after`: no timer to clear
-      if (this.host.tracing) this.host.received(this.self, message)
-      const next = (cur.i1 as (m: unknown) => Op)(decoded)
-      this.point()
-      return next
-    }
+    if (cur._op === op.ON && this.mailbox === undefined) return this.receiveOn(cur)
     const fresh = this.rop === undefined
     const m = this.mailbox
     const clauses = clausesOf(cur)
@@ -313,6 +299,33 @@ export abstract class Waits<F> {
       }
     }
     return this.waitIn(cur)
+  }
+
+  /** No `Mailbox`: at most the one message held inline (the run loop's test for `receiveOn`). */
+  protected get mailboxless(): boolean {
+    return this.mailbox === undefined
+  }
+
+  /**
+   * The commonest receive, without the general path: one `on` clause alone
+   * (so no `after`) while the fiber holds no `Mailbox`, only at most the one
+   * message inline. Takes that message if the clause does, else waits (the
+   * run loop calls it directly; `receive` too).
+   */
+  protected receiveOn(cur: Op): Op | undefined {
+    const message = this.one
+    if (message === EMPTY) return this.waitIn(cur)
+    const decoded = decode(cur, message)
+    if (decoded === NO_MATCH) {
+      this.keepTried(message)
+      return this.waitIn(cur)
+    }
+    this.one = EMPTY
+    this.rop = undefined // a lone `on` has no `after`: no timer to clear
+    if (this.host.tracing) this.host.received(this.self, message)
+    const next = (cur.i1 as (m: unknown) => Op)(decoded)
+    this.point()
+    return next
   }
 
   /** The fiber waits in the receive `cur` (no message it takes yet). */
