@@ -692,6 +692,33 @@ describe('a process holding one message (kept without a mailbox)', () => {
   })
 })
 
+describe('a fresh receive of one clause over a mailbox', () => {
+  const run = (messages: ReadonlyArray<string>) => {
+    const { seen, Wanted } = counting()
+    const result = Runtime.make().run(
+      Effect.gen(function* () {
+        const me = yield* Process.self
+        for (const m of messages) yield* Process.send(me, m)
+        const got = yield* Process.receive(Process.on(Wanted, (w) => Effect.succeed(w)))
+        return { got, left: yield* drain() }
+      })
+    )
+    return { seen, result }
+  }
+
+  it('takes the oldest message when the clause does, deciding once', async () => {
+    const { seen, result } = run(['wanted', 'a', 'b'])
+    expect(await result).toEqual(Exit.returned({ got: 'wanted', left: ['a', 'b'] }))
+    expect(seen).toEqual(['wanted'])
+  })
+
+  it('else goes on from the next: each message decoded once, the others kept in order', async () => {
+    const { seen, result } = run(['a', 'b', 'wanted', 'c'])
+    expect(await result).toEqual(Exit.returned({ got: 'wanted', left: ['a', 'b', 'c'] }))
+    expect(seen).toEqual(['a', 'b', 'wanted'])
+  })
+})
+
 describe('a continuation that returns no Effect', () => {
   it('a receive handler returning undefined is a defect naming it, not a hang', async () => {
     const r = await Runtime.make().run(

@@ -120,7 +120,7 @@ export class Fiber extends Interruption<Fiber> {
           }
           // the commonest instructions of receive loops (`flatMap` and `Effect.gen` alike) run here, without a call to `step`
           const o = cur._op
-          if (o === op.ON && this.mailboxless) cur = this.receiveOn(cur)
+          if (o === op.ON) cur = this.receiveOn(cur)
           else if (o === op.SUCCEED) cur = this.unstack(cur.i0)
           else if (o === op.FLATMAP && this.left > 1 && (cur.i0 as Op)._op === op.SEND && this.host.point === undefined)
             cur = this.sendThen(cur)

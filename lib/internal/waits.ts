@@ -301,18 +301,31 @@ export abstract class Waits<F> {
     return this.waitIn(cur)
   }
 
-  /** No `Mailbox`: at most the one message held inline (the run loop's test for `receiveOn`). */
-  protected get mailboxless(): boolean {
-    return this.mailbox === undefined
-  }
-
   /**
    * The commonest receive, without the general path: one `on` clause alone
-   * (so no `after`) while the fiber holds no `Mailbox`, only at most the one
-   * message inline. Takes that message if the clause does, else waits (the
-   * run loop calls it directly; `receive` too).
+   * (so no `after`). Without a `Mailbox`, it takes the one message held
+   * inline if the clause does, else waits; with one, a fresh receive tries
+   * the oldest message first and takes it at once if the clause does (a
+   * fan-in's receiver), else goes on from the next. The run loop calls it
+   * directly, `receive` too.
    */
   protected receiveOn(cur: Op): Op | undefined {
+    const m = this.mailbox
+    if (m !== undefined) {
+      if (this.rop !== undefined || m.isEmpty) return this.receive(cur)
+      const first = m.first
+      const oldest = m.at(first)
+      const taken = decode(cur, oldest)
+      if (taken !== NO_MATCH) {
+        m.take(first)
+        return this.handled(cur, taken, oldest)
+      }
+      const decoded = m.select(cur, first + 1)
+      if (decoded === NO_MATCH) return this.waitIn(cur)
+      const message = m.taken
+      m.handler = m.taken = undefined
+      return this.handled(cur, decoded, message)
+    }
     const message = this.one
     if (message === EMPTY) return this.waitIn(cur)
     const decoded = decode(cur, message)
@@ -322,6 +335,11 @@ export abstract class Waits<F> {
     }
     this.one = EMPTY
     this.rop = undefined // a lone `on` has no `after`: no timer to clear
+    return this.handled(cur, decoded, message)
+  }
+
+  /** The handler of the `on` clause `cur` runs with the message it took (`decoded`, as it came `message`). */
+  private handled(cur: Op, decoded: unknown, message: unknown): Op {
     if (this.host.tracing) this.host.received(this.self, message)
     const next = (cur.i1 as (m: unknown) => Op)(decoded)
     this.point()
