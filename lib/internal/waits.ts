@@ -244,8 +244,12 @@ export abstract class Waits<F> {
       this.mailbox.push(message)
       this.one = EMPTY
     }
-    // a receive with clauses may take it (one with only `after` is a sleep)
-    if (this.status === WAITING && this.rop !== undefined && clausesOf(this.rop) !== NO_CLAUSES) this.wake()
+    // a receive with clauses may take it (one with only `after` is a sleep); written out, the hot path of every send
+    const r = this.rop
+    if (this.status === WAITING && r !== undefined && (r._op === op.ON || r.i0 !== NO_CLAUSES)) {
+      this.status = RUNNABLE
+      this.host.schedule(this.self)
+    }
   }
 
   /** The first waiting message `pred` accepts (oldest first), or `undefined`. */
