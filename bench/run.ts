@@ -393,7 +393,9 @@ const run = async (): Promise<number> => {
     '',
     'Medians. ring, pingpong, spawn, fanin, memory: `ours` is `bench/shared/user-workloads.ts` (the idioms users ' +
       'write: `Effect.flatMap` receive loops), `gen` the same workloads in `Effect.gen` style ' +
-      '(`bench/shared/gen-workloads.ts`), `floor` the hand-written runtime of `bench/shared/floor-*.ts`. ' +
+      '(`bench/shared/gen-workloads.ts`), `floor` the hand-written runtime of `bench/shared/floor-*.ts`, ' +
+      '`bare` (ring, pingpong, fanin) the effects of `ours` on the least interpreter that runs them ' +
+      '(`bench/shared/bare.ts`: what the idiom leaves of the floor). ' +
       'loop, ask: `bench/workloads/` against `bench/floor.ts`. See `bench/README.md`.',
     ''
   ].join('\n')
