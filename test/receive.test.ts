@@ -459,6 +459,11 @@ describe('dead letters and unknown names', () => {
     expect(await rt.run(program)).toEqual(Exit.returned(E.left({ _tag: 'NoProcess', dest: 'nobody' })))
     // uncaught, it ends the process with that typed failure
     expect(await rt.run(Process.send('nobody', 1))).toEqual(Exit.failure({ _tag: 'NoProcess', dest: 'nobody' }))
+    // and what follows it does not run (a `flatMap` after a `send`, which the run loop runs in one go)
+    let after = false
+    const then = Effect.flatMap(Process.send('nobody', 1), () => Effect.sync(() => (after = true)))
+    expect(await rt.run(then)).toEqual(Exit.failure({ _tag: 'NoProcess', dest: 'nobody' }))
+    expect(after).toBe(false)
     expect(letters).toEqual([])
   })
 

@@ -273,9 +273,12 @@ export abstract class Waits<F> {
     return i >= 0
   }
 
-  /** A RECEIVE: the handler's instruction for the first matching message, the `after` handler, or the fiber waits. */
+  /**
+   * A RECEIVE: the handler's instruction for the first matching message, the
+   * `after` handler, or the fiber waits. (The run loop gives a lone `on` to
+   * `receiveOn`, which hands it here only to resume a wait over a mailbox.)
+   */
   protected receive(cur: Op): Op | undefined {
-    if (cur._op === op.ON && this.mailbox === undefined) return this.receiveOn(cur)
     const fresh = this.rop === undefined
     const m = this.mailbox
     const clauses = clausesOf(cur)
