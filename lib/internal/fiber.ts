@@ -124,10 +124,8 @@ export class Fiber extends Interruption<Fiber> {
           else if (o === op.SUCCEED) cur = this.unstack(cur.i0)
           else if (o === op.FLATMAP && this.left > 1 && (cur.i0 as Op)._op === op.SEND && this.host.point === undefined)
             cur = this.sendThen(cur)
-          else if (o === op.SEND && this.host.point === undefined) {
-            const next = this.sendNow(cur)
-            cur = this.interruptNow ? this.takePending(next) : next
-          } else cur = this.step(cur)
+          else if (o === op.SEND) cur = this.send(cur)
+          else cur = this.step(cur)
         }
         // a slice ends with the fiber waiting, runnable or exited: still running, a continuation returned no Effect
         if (this.status !== RUNNING) return this.left
@@ -152,8 +150,9 @@ export class Fiber extends Interruption<Fiber> {
         return this.send(cur)
       case op.SYSCALL:
         return this.syscall(cur)
-      case op.RECEIVE:
       case op.ON:
+        return this.receiveOn(cur)
+      case op.RECEIVE:
         return this.receive(cur)
       case op.MAP:
       case op.FOLD:

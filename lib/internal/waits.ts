@@ -289,12 +289,10 @@ export abstract class Waits<F> {
       const decoded = m.select(clauses, fresh ? m.first : m.cursor)
       if (decoded !== NO_MATCH) {
         const handler = m.handler as (m: unknown) => Op
-        if (!fresh) this.leaveReceive()
-        if (this.host.tracing) this.host.received(this.self, m.taken)
+        const message = m.taken
         m.handler = m.taken = undefined
-        const next = handler(decoded)
-        this.point()
-        return next
+        if (!fresh) this.leaveReceive()
+        return this.handled(handler, decoded, message)
       }
     }
     const after = afterOf(cur)
@@ -325,13 +323,13 @@ export abstract class Waits<F> {
       const taken = decode(cur, oldest)
       if (taken !== NO_MATCH) {
         m.take(first)
-        return this.handled(cur, taken, oldest)
+        return this.handled(cur.i1 as (m: unknown) => Op, taken, oldest)
       }
       const decoded = m.select(cur, first + 1)
       if (decoded === NO_MATCH) return this.waitIn(cur)
       const message = m.taken
       m.handler = m.taken = undefined
-      return this.handled(cur, decoded, message)
+      return this.handled(cur.i1 as (m: unknown) => Op, decoded, message)
     }
     const message = this.one
     if (message === EMPTY) return this.waitIn(cur)
@@ -342,13 +340,13 @@ export abstract class Waits<F> {
     }
     this.one = EMPTY
     this.rop = undefined // a lone `on` has no `after`: no timer to clear
-    return this.handled(cur, decoded, message)
+    return this.handled(cur.i1 as (m: unknown) => Op, decoded, message)
   }
 
-  /** The handler of the `on` clause `cur` runs with the message it took (`decoded`, as it came `message`). */
-  private handled(cur: Op, decoded: unknown, message: unknown): Op {
+  /** A receive took `message` (decoded: `decoded`): the clause's `handler` runs with it, then a scheduling point. */
+  private handled(handler: (m: unknown) => Op, decoded: unknown, message: unknown): Op {
     if (this.host.tracing) this.host.received(this.self, message)
-    const next = (cur.i1 as (m: unknown) => Op)(decoded)
+    const next = handler(decoded)
     this.point()
     return next
   }
@@ -393,10 +391,7 @@ export abstract class Waits<F> {
     }
     this.one = EMPTY
     if (!fresh) this.leaveReceive()
-    if (this.host.tracing) this.host.received(this.self, message)
-    const next = ((clause as OnClause).i1 as (m: unknown) => Op)(decoded)
-    this.point()
-    return next
+    return this.handled((clause as OnClause).i1 as (m: unknown) => Op, decoded, message)
   }
 
   /** The `after` clause: its handler when the time is up, else (re-)arms its timer and the fiber waits. */
