@@ -33,6 +33,7 @@ import type { Fiber } from './internal/fiber.js'
 import { Guarded } from './internal/guarded.js'
 import { linksOf, monitorsOf, statusOf } from './internal/introspect.js'
 import { Kernel } from './internal/kernel.js'
+import { keepShapes } from './internal/resident.js'
 import { PidImpl, RefImpl } from './internal/pid.js'
 import { fromPid, toPid, type Pid } from './Pid.js'
 import type { Dest, SpawnOptions } from './Process.js'
@@ -166,6 +167,7 @@ export const kernelOf = (rt: Runtime, where = 'kernelOf'): Kernel => {
 
 /** @internal */
 export const fromKernel = (kernel: Kernel): Runtime => {
+  keepShapes()
   const guarded = <T>(source: Observable<T>): Observable<T> =>
     new Guarded<T>((subscriber) => source.subscribe(subscriber), kernel.observerThrew)
   const spawn = (program: unknown, options?: SpawnOptions<unknown> & { readonly name?: string }): Pid<unknown> => {

@@ -126,6 +126,62 @@ class LongTimer {
 export const macrotask = (): 'setImmediate' | 'MessageChannel' | 'setTimeout' => hostMacrotask().via
 
 /**
+ * `fifo`'s run queue: a ring buffer (a power-of-two capacity, doubled when
+ * full). A class, not an object of closures: every run queue shares its
+ * methods, so the kernel's optimized calls to them do not die with the
+ * runtime that was running when they were optimized.
+ */
+class Fifo<T> implements Scheduler<T> {
+  private buf: Array<T | undefined> = new Array(1024)
+  private mask = 1023
+  private head = 0
+  private tail = 0
+
+  constructor(
+    private readonly steps: number,
+    readonly sliceMs: number,
+    private readonly post: (drain: () => void) => void
+  ) {}
+
+  push(t: T): void {
+    this.buf[this.tail] = t
+    this.tail = (this.tail + 1) & this.mask
+    if (this.tail === this.head) this.grow()
+  }
+
+  /** Full: doubles, unrolling the ring. */
+  private grow(): void {
+    const buf = this.buf
+    const grown: Array<T | undefined> = new Array(buf.length * 2)
+    for (let i = 0; i < buf.length; i++) grown[i] = buf[(this.head + i) & this.mask]
+    this.head = 0
+    this.tail = buf.length
+    this.buf = grown
+    this.mask = grown.length - 1
+  }
+
+  pop(): T | undefined {
+    if (this.head === this.tail) return undefined
+    const t = this.buf[this.head]
+    this.buf[this.head] = undefined
+    this.head = (this.head + 1) & this.mask
+    return t
+  }
+
+  isEmpty(): boolean {
+    return this.head === this.tail
+  }
+
+  budget(): number {
+    return this.steps
+  }
+
+  request(drain: () => void): void {
+    this.post(drain)
+  }
+}
+
+/**
  * The production scheduler: first in, first out, a fixed step budget per
  * slice, drained on the host's macrotask (see `macrotask`).
  *
@@ -148,37 +204,5 @@ export const fifo = <T>(options: { readonly budget?: number; readonly sliceMs?: 
   if (typeof sliceMs !== 'number' || !(sliceMs > 0) || sliceMs === Infinity) {
     throw new TypeError(`Scheduler.fifo: sliceMs must be a finite number of ms > 0, got ${describe(sliceMs)}`)
   }
-  const post = hostMacrotask().post
-  let buf: Array<T | undefined> = new Array(1024)
-  let mask = 1023
-  let head = 0
-  let tail = 0
-  return {
-    push(t) {
-      buf[tail] = t
-      tail = (tail + 1) & mask
-      if (tail === head) {
-        // full: double, unrolling the ring
-        const grown: Array<T | undefined> = new Array(buf.length * 2)
-        for (let i = 0; i < buf.length; i++) grown[i] = buf[(head + i) & mask]
-        head = 0
-        tail = buf.length
-        buf = grown
-        mask = buf.length - 1
-      }
-    },
-    pop() {
-      if (head === tail) return undefined
-      const t = buf[head]
-      buf[head] = undefined
-      head = (head + 1) & mask
-      return t
-    },
-    isEmpty: () => head === tail,
-    budget: () => budget,
-    sliceMs,
-    request(drain) {
-      post(drain)
-    }
-  }
+  return new Fifo<T>(budget, sliceMs, hostMacrotask().post)
 }
