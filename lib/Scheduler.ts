@@ -132,7 +132,12 @@ export const macrotask = (): 'setImmediate' | 'MessageChannel' | 'setTimeout' =>
  * runtime that was running when they were optimized.
  */
 class Fifo<T> implements Scheduler<T> {
-  private buf: Array<T | undefined> = new Array(1024)
+  /**
+   * Filled with `undefined` from the start, so every queue's array has the
+   * kind of elements it keeps once processes are in it (V8 optimizes `push`
+   * for one kind: a new queue of empty slots would deoptimize it).
+   */
+  private buf: Array<T | undefined> = new Array<T | undefined>(1024).fill(undefined)
   private mask = 1023
   private head = 0
   private tail = 0
@@ -152,7 +157,7 @@ class Fifo<T> implements Scheduler<T> {
   /** Full: doubles, unrolling the ring. */
   private grow(): void {
     const buf = this.buf
-    const grown: Array<T | undefined> = new Array(buf.length * 2)
+    const grown: Array<T | undefined> = new Array<T | undefined>(buf.length * 2).fill(undefined)
     for (let i = 0; i < buf.length; i++) grown[i] = buf[(this.head + i) & this.mask]
     this.head = 0
     this.tail = buf.length
