@@ -40,7 +40,7 @@
 import type { Decoder } from 'io-ts'
 import { fromOp, type Effect } from './Effect.js'
 import { checkMs, describe } from './internal/check.js'
-import { AfterClause, isOnClause, NO_CLAUSES, onClause, type OnClause } from './internal/clause.js'
+import { AfterClause, isOnClause, NO_CLAUSES, onClause, succeedWith, type OnClause } from './internal/clause.js'
 import * as op from './internal/op.js'
 import { Op } from './internal/op.js'
 
@@ -111,8 +111,6 @@ export const after = <E, A>(ms: number, handler: () => Effect<E, A>): Clause<E, 
     throw new TypeError(`Process.after: the handler must be a function, got ${typeof handler}`)
   return new AfterClause(ms, handler as unknown as () => Op) as unknown as Clause<E, A>
 }
-
-const succeedWith = (m: unknown): Op => new Op(op.SUCCEED, m)
 
 /**
  * `receive(codec)`'s instructions for the codecs used last (a few: two

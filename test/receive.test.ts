@@ -628,6 +628,68 @@ describe('receive(codec) is one shared instruction', () => {
   })
 })
 
+describe('receive(codec) hands its value straight back', () => {
+  /** A generator process that sums `n` numbers taken one `yield* receive(t.number)` at a time, messages queued or not. */
+  const summer = (n: number) =>
+    Effect.gen(function* () {
+      let sum = 0
+      for (let i = 0; i < n; i++) sum = sum * 10 + (yield* Process.receive(t.number))
+      return sum
+    })
+
+  it('with any budget, a slice ending at the receive or right after it: the same values, in order', async () => {
+    for (const budget of [1, 2, 3, 4, 5, 7, 2000]) {
+      const rt = Runtime.make({ budget })
+      const program = Effect.gen(function* () {
+        const [pid] = yield* Process.spawnMonitor(summer(6))
+        // three queued before it runs (a mailbox), three after it waits (inline, one at a time)
+        for (const d of [1, 2, 3]) yield* Process.send(pid, d)
+        yield* Process.sleep(1)
+        for (const d of [4, 5, 6]) yield* Process.send(pid, d)
+        return yield* Process.receive(Exit.Down)
+      })
+      const down = valueOf(await rt.run(program))
+      expect(down.reason, `budget ${budget}`).toEqual(Exit.returned(123456))
+      await rt.shutdown()
+    }
+  })
+
+  it('is traced as a receive of the message', async () => {
+    const rt = Runtime.make()
+    const received: Array<unknown> = []
+    const sub = rt.events$.subscribe((e) => {
+      if (e._tag === 'Receive') received.push(e.message)
+    })
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      yield* Process.send(me, 7)
+      yield* Process.send(me, 8)
+      return (yield* Process.receive(t.number)) + (yield* Process.receive(t.number))
+    })
+    expect(await rt.run(program)).toEqual(Exit.returned(15))
+    sub.unsubscribe()
+    expect(received).toEqual([7, 8])
+    await rt.shutdown()
+  })
+
+  it('a generator that throws right after it took the value dies with that defect, the message consumed', async () => {
+    const rt = Runtime.make()
+    const program = Effect.gen(function* () {
+      const [pid] = yield* Process.spawnMonitor(
+        Effect.gen(function* () {
+          const n = yield* Process.receive(t.number)
+          throw new Error(`got ${n}`)
+        })
+      )
+      yield* Process.send(pid, 42)
+      return yield* Process.receive(Exit.Down)
+    })
+    const down = valueOf(await rt.run(program))
+    expect(Exit.format(down.reason)).toContain('got 42')
+    await rt.shutdown()
+  })
+})
+
 describe('a process holding one message (kept without a mailbox)', () => {
   it('an unmatched single message stays first; one that matches later is taken; each decoded once per receive', async () => {
     const { seen, Wanted } = counting()

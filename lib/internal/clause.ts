@@ -5,7 +5,7 @@
  */
 import type { Decoder } from 'io-ts'
 import * as t from 'io-ts'
-import { ON, Op } from './op.js'
+import { ON, Op, SUCCEED } from './op.js'
 
 /**
  * An `on(codec, handler)` clause: an `ON` instruction, `i0` the codec, `i1`
@@ -35,6 +35,15 @@ const fastFor = (codec: Decoder<unknown, unknown>): boolean => {
   }
   return lastFast
 }
+
+/**
+ * The handler of `receive(codec)`'s clause: the message, decoded, is the
+ * receive's value. A fiber that takes a message for it hands the value back
+ * at once instead of running it (`./waits.ts`).
+ *
+ * @internal
+ */
+export const succeedWith = (m: unknown): Op => new Op(SUCCEED, m)
 
 /** The clause `on(codec, handler)`. @internal */
 export const onClause = (codec: Decoder<unknown, unknown>, handler: (m: unknown) => Op): OnClause =>

@@ -296,7 +296,7 @@ export class Fiber extends Interruption<Fiber> {
   }
 
   /** A value goes back: pops continuations until one takes it; `undefined` when the process has returned. */
-  private unstack(value: unknown): Op | undefined {
+  protected unstack(value: unknown): Op | undefined {
     const stack = this.stack
     for (;;) {
       const frame = stack.pop()

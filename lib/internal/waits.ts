@@ -12,7 +12,7 @@
  */
 import type { Decoder } from 'io-ts'
 import type { Cause } from '../Exit.js'
-import { afterOf, clausesOf, NO_CLAUSES, type AfterClause, type Clauses, type OnClause } from './clause.js'
+import { afterOf, clausesOf, NO_CLAUSES, succeedWith, type AfterClause, type Clauses, type OnClause } from './clause.js'
 import type { Host } from './host.js'
 import { decode, EMPTY, Mailbox, NO_MATCH } from './mailbox.js'
 import * as op from './op.js'
@@ -112,6 +112,8 @@ export abstract class Waits<F> {
   protected abstract takePending(cur: Op): Op
   /** A scheduling point: after a message is taken (or a receive timed out). */
   protected abstract point(): void
+  /** A value goes back to the continuations: the next instruction, or `undefined` when the slice is over. */
+  protected abstract unstack(value: unknown): Op | undefined
 
   protected more(): Rare {
     return (this.rare ??= new Rare())
@@ -343,9 +345,20 @@ export abstract class Waits<F> {
     return this.handled(cur.i1 as (m: unknown) => Op, decoded, message)
   }
 
-  /** A receive took `message` (decoded: `decoded`): the clause's `handler` runs with it, then a scheduling point. */
-  private handled(handler: (m: unknown) => Op, decoded: unknown, message: unknown): Op {
+  /**
+   * A receive took `message` (decoded: `decoded`): the clause's `handler`
+   * runs with it, then a scheduling point. For `receive(codec)` (the handler
+   * `succeedWith`), when no scheduling point is asked for (production) and
+   * the slice has room, the value goes back at once, counting the step its
+   * `succeed` would have taken, as the run loop would (`yield*
+   * Process.receive(codec)` resumes its generator without an instruction).
+   */
+  private handled(handler: (m: unknown) => Op, decoded: unknown, message: unknown): Op | undefined {
     if (this.host.tracing) this.host.received(this.self, message)
+    if (handler === succeedWith && this.host.point === undefined && this.left > 0) {
+      this.left--
+      return this.unstack(decoded)
+    }
     const next = handler(decoded)
     this.point()
     return next
@@ -373,7 +386,7 @@ export abstract class Waits<F> {
    * instruction if a clause matches it; else it moves into a `Mailbox`,
    * behind the cursor (tried), and `NO_MATCH`.
    */
-  private receiveOne(clauses: Clauses, fresh: boolean): Op | typeof NO_MATCH {
+  private receiveOne(clauses: Clauses, fresh: boolean): Op | undefined | typeof NO_MATCH {
     const message = this.one
     let clause: OnClause | undefined
     let decoded: unknown = NO_MATCH
