@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import type { Decoder } from 'io-ts'
 import { Effect, Exit, Process, Runtime } from '../lib/index.js'
 
 // Messages, selective receive, mailbox codecs, dead letters, aliases.
@@ -624,6 +625,34 @@ describe('receive(codec) is one shared instruction', () => {
         { k: 1, sum: 3 },
         { k: 2, sum: 30 }
       ])
+    )
+  })
+})
+
+describe('a decoder that is not an io-ts Type', () => {
+  /** Decodes even numbers to their halves: a plain object with `decode`, as io-ts's `Decoder` interface describes it. */
+  const Half: Decoder<unknown, number> = {
+    name: 'Half',
+    validate: (u, c) => (typeof u === 'number' && u % 2 === 0 ? t.success(u / 2) : t.failure(u, c)),
+    decode: (u) => (typeof u === 'number' && u % 2 === 0 ? t.success(u / 2) : t.failure(u, []))
+  }
+
+  it('works as a clause and as a receive of its own, decoding what it takes', async () => {
+    const rt = Runtime.make()
+    const program = Effect.gen(function* () {
+      const me = yield* Process.self
+      for (const m of [3, 8, 5, 10]) yield* Process.send(me, m)
+      const a = yield* Process.receive(Process.on(Half, (n) => Effect.succeed(n)))
+      const b = yield* Process.receive(Half)
+      return [a, b, ...(yield* drain())]
+    })
+    expect(await rt.run(program)).toEqual(Exit.returned([4, 5, 3, 5]))
+    await rt.shutdown()
+  })
+
+  it('an object without decode is refused, naming what it got', () => {
+    expect(() => Process.on({ name: 'x' } as never, () => Effect.unit)).toThrow(
+      'Process.on: expected an io-ts codec (with decode), got'
     )
   })
 })
