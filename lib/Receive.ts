@@ -76,8 +76,10 @@ export type ClauseValue<C> = C extends Clause<unknown, infer A> ? A : never
 /**
  * `u` can decode: an io-ts `Type` (one `instanceof`, however many kinds of
  * codec a program uses), or any object with a `decode` method. Looking
- * `decode` up first made the test as slow as a lookup that sees every kind
- * of codec in the program (about 14 ns more per clause with eight).
+ * `decode` up first is a lookup that sees every kind of codec in the
+ * program: building a receive of one clause with eight kinds of codec in
+ * turn took 36.6 ns that way, 33.4 ns with `instanceof` first (22.5 ns with
+ * one codec).
  */
 const isDecoder = (u: unknown): u is Decoder<unknown, unknown> =>
   u instanceof t.Type ||

@@ -113,13 +113,13 @@ export class Mailbox {
       if (msg === HOLE) continue
       if (!Array.isArray(clauses)) {
         const v = decode(clauses as OnClause, msg)
-        if (v !== NO_MATCH) return this.took(i, clauses as OnClause, v)
+        if (v !== NO_MATCH) return this.took(i, msg, clauses as OnClause, v)
         continue
       }
       for (let c = 0; c < clauses.length; c++) {
         const clause = clauses[c] as OnClause
         const v = decode(clause, msg)
-        if (v !== NO_MATCH) return this.took(i, clause, v)
+        if (v !== NO_MATCH) return this.took(i, msg, clause, v)
       }
     }
     this.cursor = tail
@@ -130,9 +130,10 @@ export class Mailbox {
   handler: ((m: unknown) => Op) | undefined = undefined
   taken: unknown = undefined
 
-  private took(i: number, clause: OnClause, decoded: unknown): unknown {
+  /** `message`, numbered `i`, was matched by `clause` (decoded: `decoded`): it is taken. */
+  private took(i: number, message: unknown, clause: OnClause, decoded: unknown): unknown {
     this.handler = clause.i1 as (m: unknown) => Op
-    this.taken = this.at(i)
+    this.taken = message
     this.take(i)
     return decoded
   }

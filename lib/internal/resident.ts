@@ -12,8 +12,10 @@
  * job between two batches), those maps die with the last process, V8 throws
  * away every function optimized against them, and the next runtime starts
  * cold, re-learning and re-optimizing while it works. Measured: 27 functions
- * deoptimized at the start of the spawn benchmark's measured pass, 2 with
- * these objects kept.
+ * deoptimized at the start of the spawn benchmark's measured pass; with
+ * these objects kept (and `Scheduler.fifo`'s queue a class), 2 to 4: Node's
+ * own code, and at times a function that had inlined the closures of the
+ * benchmark's warm-up pass.
  *
  * What is kept: a kernel of the default kind (the host clock, a FIFO run
  * queue) that is never driven, and two processes of it that never run, the
