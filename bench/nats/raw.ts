@@ -7,6 +7,11 @@
  *
  * `ping` prints one JSON line: sequential round trip time, and round trips/s
  * with `pairs` ping-pong pairs in flight.
+ *
+ * `NATS_BENCH_RAW_BUSY_US=<us>`: both sides compute (busy-wait) that long in
+ * each callback before they answer, a stand-in for the work a runtime does
+ * per hop: how the round trip grows with each hop's own time
+ * (`bench/README.md`, "NATS").
  */
 import { connect } from '@nats-io/transport-node'
 import { measure, report } from './measure.js'
@@ -14,11 +19,20 @@ import { measure, report } from './measure.js'
 const [role, url = 'nats://127.0.0.1:4222', prefix = 'raw', ...rest] = process.argv.slice(2)
 const nc = await connect({ servers: url, noEcho: true })
 
+const busyUs = Number(process.env['NATS_BENCH_RAW_BUSY_US'] ?? 0)
+/** Computes for `busyUs` microseconds (nothing when 0). */
+const busy = (): void => {
+  if (busyUs <= 0) return
+  const end = performance.now() + busyUs / 1000
+  while (performance.now() < end);
+}
+
 if (role === 'echo') {
   // payload: pair number and round number; the pong goes to that pair's subject
   nc.subscribe(`${prefix}.ping`, {
     callback: (_, msg) => {
       const pair = msg.data[0] ?? 0
+      busy()
       nc.publish(`${prefix}.pong.${pair}`, msg.data)
     }
   })
@@ -28,7 +42,10 @@ if (role === 'echo') {
   const [seqN, pairs, perPair] = rest.map(Number) as [number, number, number]
   const waiters = new Map<number, () => void>()
   nc.subscribe(`${prefix}.pong.*`, {
-    callback: (_, msg) => waiters.get(msg.data[0] ?? 0)?.()
+    callback: (_, msg) => {
+      busy()
+      waiters.get(msg.data[0] ?? 0)?.()
+    }
   })
   const pingPong = async (pair: number, n: number): Promise<void> => {
     const payload = new Uint8Array(16)
