@@ -19,11 +19,11 @@ import * as t from 'io-ts'
 import type { Effect as EffectNS, Pid as PidNS } from '../../lib/index.js'
 import type { Workloads } from './harness.mjs'
 
-type Eff<A> = EffectNS.Effect<unknown, A>
-type Pid = PidNS.Pid<unknown>
+export type Eff<A> = EffectNS.Effect<unknown, A>
+export type Pid = PidNS.Pid<unknown>
 
 /** An effect as the build represents it: an opcode and three slots (`lib/internal/op.ts`). */
-interface Instr {
+export interface Instr {
   readonly _op: number
   readonly i0: unknown
   readonly i1: unknown
@@ -46,7 +46,7 @@ export interface Build {
   }
 }
 
-const instr = (e: Eff<unknown>): Instr => e as unknown as Instr
+export const instr = (e: Eff<unknown>): Instr => e as unknown as Instr
 
 /** No clause takes the message. */
 const NO = Symbol('no match')

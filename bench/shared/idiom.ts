@@ -16,19 +16,8 @@
 // the harness's measured pass does (its warm-up is a tenth of the size).
 import * as t from 'io-ts'
 import { pathToFileURL } from 'node:url'
-import type { Effect as EffectNS, Pid as PidNS } from '../../lib/index.js'
+import { instr, type Eff, type Instr, type Pid } from './bare.js'
 
-type Eff<A> = EffectNS.Effect<unknown, A>
-type Pid = PidNS.Pid<unknown>
-
-/** An effect as the build represents it: an opcode and three slots (`lib/internal/op.ts`). */
-interface Instr {
-  readonly _op: number
-  readonly i0: unknown
-  readonly i1: unknown
-  readonly i2: unknown
-}
-const instr = (e: Eff<unknown>): Instr => e as unknown as Instr
 /** The codec of an `on` clause (its first slot). */
 const codecOf = (clause: Instr): t.Any => clause.i0 as t.Any
 /** The continuation in the second slot: a `flatMap`'s, or an `on` clause's handler. */
