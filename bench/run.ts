@@ -19,6 +19,7 @@ import * as os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { scale, type Result } from './harness.js'
+import type { IdiomResult } from './shared/idiom.js'
 
 /**
  * One side of a comparison: `ours` (the flatMap idioms), `gen` (the same in `Effect.gen` style), `floor`,
@@ -329,6 +330,65 @@ const detail = (rows: ReadonlyArray<Row>): string => {
   return lines.join('\n')
 }
 
+/**
+ * `bench/shared/idiom.ts` once, in a fresh process, at the suite's size: the
+ * fan-in's and pingpong's own effects stepped with no runtime, beside the
+ * floor's medians of this run (what 0.5x the floor leaves the runtime).
+ * Empty when neither workload ran; a line saying why when it failed.
+ */
+const idiomSection = async (rows: ReadonlyArray<Row>, s: number): Promise<string> => {
+  const floorNs = (name: string): number | undefined => {
+    const row = rows.find((r) => r.workload.name === name)
+    const rate = row === undefined ? undefined : medianOf(row.results.floor, (r) => r.value)
+    return rate === undefined ? undefined : 1e9 / rate
+  }
+  const floors = { fanin: floorNs('fanin'), pingpong: floorNs('pingpong') }
+  if (floors.fanin === undefined && floors.pingpong === undefined) return ''
+  const n = Math.max(1000, Math.round(1_000_000 * s))
+  const title = '## The idiom alone\n\n'
+  let result: IdiomResult
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'shared', 'idiom.ts'), String(n), '6'], {
+        cwd: root,
+        env: { ...process.env, FPTS_ACTORS_LIB: undefined },
+        stdio: ['ignore', 'pipe', 'inherit']
+      })
+      let text = ''
+      child.stdout.setEncoding('utf8').on('data', (x: string) => (text += x))
+      child.on('error', reject)
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exited with ${code}`))))
+    })
+    result = JSON.parse(out.trim().split('\n').at(-1) ?? '') as IdiomResult
+  } catch (e) {
+    return `${title}bench/shared/idiom.ts failed: ${e instanceof Error ? e.message : String(e)}\n`
+  }
+  const ns = (x: number): string => `${x.toFixed(1)} ns`
+  const line = (name: 'fanin' | 'pingpong', per: string): string | undefined => {
+    const floor = floors[name]
+    const passes = result[name]
+    if (floor === undefined || passes.length < 3) return undefined
+    const early = passes.slice(0, 2)
+    const late = Math.min(...passes.slice(2))
+    const left = (x: number): string => (2 * floor - x > 0 ? ns(2 * floor - x) : 'none')
+    return `| ${name}, per ${per} | ${early.map(ns).join(' / ')} | ${ns(late)} | ${ns(floor)} | ${left(late)} / ${early.map(left).join(' / ')} |`
+  }
+  const body = [line('fanin', 'message'), line('pingpong', 'round trip')].filter((l) => l !== undefined)
+  return [
+    title.trimEnd(),
+    '',
+    `\`bench/shared/idiom.ts\` (one fresh process, ${n.toLocaleString('en-US')} messages and round trips, 6 passes): ` +
+      'the effects of `ours` built by the same constructors and stepped by hand, with no runtime (README, ' +
+      '"What is left for the runtime in fan-in and pingpong"); the floor is this run\'s median. The harness\'s ' +
+      'measured pass follows a warm-up of a tenth of the size, so it runs like the first passes.',
+    '',
+    "| workload | the effects alone, passes 1 / 2 | from pass 3 (best) | the floor's whole workload | 0.5x the floor leaves the runtime: from pass 3 / passes 1 / 2 |",
+    '|---|---|---|---|---|',
+    ...body,
+    ''
+  ].join('\n')
+}
+
 const positiveInt = (name: string, fallback: number): number => {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
@@ -399,12 +459,13 @@ const run = async (): Promise<number> => {
       'loop, ask: `bench/workloads/` against `bench/floor.ts`. See `bench/README.md`.',
     ''
   ].join('\n')
-  const body = `${table(rows)}\n\n## All runs\n\n${detail(rows)}\n`
+  const idiom = await idiomSection(rows, s)
+  const body = `${table(rows)}\n\n${idiom === '' ? '' : `${idiom}\n`}## All runs\n\n${detail(rows)}\n`
   const brief = (f: Failure): string =>
     `- ${f.workload} ${f.side} run ${f.run}: ${f.message.split('\n').filter(Boolean).slice(0, 2).join(': ')}`
   const failed = failures.length === 0 ? '' : `\n## Failures\n\n${failures.map(brief).join('\n')}\n`
   const markdown = `${header}\n${body}${failed}`
-  console.log(`\n${table(rows)}\n`)
+  console.log(`\n${table(rows)}\n${idiom === '' ? '' : `\n${idiom}`}`)
   mkdirSync(join(here, 'results'), { recursive: true })
   const raw = join(here, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`)
   const dump = {

@@ -11,6 +11,9 @@
 //
 //   npx tsx bench/shared/idiom.ts [messages] [passes]     # the package (or FPTS_ACTORS_LIB's build)
 //
+// It prints a line per pass, then one JSON line (`IdiomResult`: nanoseconds
+// per message and per round trip, pass by pass) that `bench/run.ts` reads.
+//
 // Each pass is a fresh set of closures over `messages` messages (fan-in) and
 // round trips (pingpong); the first passes include the compiler's warm-up, as
 // the harness's measured pass does (its warm-up is a tenth of the size).
@@ -22,6 +25,13 @@ import { instr, type Eff, type Instr, type Pid } from './bare.js'
 const codecOf = (clause: Instr): t.Any => clause.i0 as t.Any
 /** The continuation in the second slot: a `flatMap`'s, or an `on` clause's handler. */
 const next = (e: Instr, value: unknown): Instr => (e.i1 as (a: unknown) => Instr)(value)
+
+/** What the script prints last: fan-in's nanoseconds per message and pingpong's per round trip, pass by pass. */
+export interface IdiomResult {
+  readonly messages: number
+  readonly fanin: ReadonlyArray<number>
+  readonly pingpong: ReadonlyArray<number>
+}
 
 /** What the steppers need of a build. */
 export interface IdiomBuild {
@@ -108,11 +118,15 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const pid = (id: number): Pid => new PidImpl(id, undefined) as unknown as Pid
   const build: IdiomBuild = { lib, pids: [pid(1), pid(2)] }
   const ns = (x: number): string => `${x.toFixed(1)} ns`
+  const result = { messages: n, fanin: [] as Array<number>, pingpong: [] as Array<number> }
   for (let pass = 1; pass <= passes; pass++) {
     const f = fanin(build, n)
     const pp = pingpong(build, n)
+    result.fanin.push(f.sender + f.receiver)
+    result.pingpong.push(pp)
     console.log(
       `pass ${pass}: fan-in ${ns(f.sender + f.receiver)} per message (sender ${ns(f.sender)}, receiver ${ns(f.receiver)}); pingpong ${ns(pp)} per round trip`
     )
   }
+  console.log(JSON.stringify(result satisfies IdiomResult))
 }
