@@ -345,15 +345,20 @@ const idiomSection = async (rows: ReadonlyArray<Row>, s: number): Promise<string
   const floors = { fanin: floorNs('fanin'), pingpong: floorNs('pingpong') }
   if (floors.fanin === undefined && floors.pingpong === undefined) return ''
   const n = Math.max(1000, Math.round(1_000_000 * s))
-  const title = '## The idiom alone\n\n'
+  const passes = 6
+  const title = '## The idiom alone'
   let result: IdiomResult
   try {
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'shared', 'idiom.ts'), String(n), '6'], {
-        cwd: root,
-        env: { ...process.env, FPTS_ACTORS_LIB: undefined },
-        stdio: ['ignore', 'pipe', 'inherit']
-      })
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(here, 'shared', 'idiom.ts'), String(n), String(passes)],
+        {
+          cwd: root,
+          env: { ...process.env, FPTS_ACTORS_LIB: undefined },
+          stdio: ['ignore', 'pipe', 'inherit']
+        }
+      )
       let text = ''
       child.stdout.setEncoding('utf8').on('data', (x: string) => (text += x))
       child.on('error', reject)
@@ -361,23 +366,23 @@ const idiomSection = async (rows: ReadonlyArray<Row>, s: number): Promise<string
     })
     result = JSON.parse(out.trim().split('\n').at(-1) ?? '') as IdiomResult
   } catch (e) {
-    return `${title}bench/shared/idiom.ts failed: ${e instanceof Error ? e.message : String(e)}\n`
+    return `${title}\n\nbench/shared/idiom.ts failed: ${e instanceof Error ? e.message : String(e)}\n`
   }
   const ns = (x: number): string => `${x.toFixed(1)} ns`
   const line = (name: 'fanin' | 'pingpong', per: string): string | undefined => {
     const floor = floors[name]
-    const passes = result[name]
-    if (floor === undefined || passes.length < 3) return undefined
-    const early = passes.slice(0, 2)
-    const late = Math.min(...passes.slice(2))
+    const perPass = result[name]
+    if (floor === undefined || perPass.length < 3) return undefined
+    const early = perPass.slice(0, 2)
+    const late = Math.min(...perPass.slice(2))
     const left = (x: number): string => (2 * floor - x > 0 ? ns(2 * floor - x) : 'none')
     return `| ${name}, per ${per} | ${early.map(ns).join(' / ')} | ${ns(late)} | ${ns(floor)} | ${left(late)} / ${early.map(left).join(' / ')} |`
   }
   const body = [line('fanin', 'message'), line('pingpong', 'round trip')].filter((l) => l !== undefined)
   return [
-    title.trimEnd(),
+    title,
     '',
-    `\`bench/shared/idiom.ts\` (one fresh process, ${n.toLocaleString('en-US')} messages and round trips, 6 passes): ` +
+    `\`bench/shared/idiom.ts\` (one fresh process, ${n.toLocaleString('en-US')} messages and round trips, ${passes} passes): ` +
       'the effects of `ours` built by the same constructors and stepped by hand, with no runtime (README, ' +
       '"What is left for the runtime in fan-in and pingpong"); the floor is this run\'s median. The harness\'s ' +
       'measured pass follows a warm-up of a tenth of the size, so it runs like the first passes.',

@@ -20,6 +20,7 @@
 import * as t from 'io-ts'
 import { pathToFileURL } from 'node:url'
 import { instr, type Eff, type Instr, type Pid } from './bare.js'
+import { loadBuild } from './build.js'
 
 /** The codec of an `on` clause (its first slot). */
 const codecOf = (clause: Instr): t.Any => clause.i0 as t.Any
@@ -106,14 +107,7 @@ export const pingpong = ({ lib: { Effect, Process }, pids: [me, p] }: IdiomBuild
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const n = Number(process.argv[2] ?? 1_000_000)
   const passes = Number(process.argv[3] ?? 6)
-  const entry =
-    process.env['FPTS_ACTORS_LIB'] === undefined
-      ? import.meta.resolve('fp-ts-actors')
-      : pathToFileURL(process.env['FPTS_ACTORS_LIB']).href
-  const lib = (await import(entry)) as typeof import('../../lib/index.js')
-  const { PidImpl } = (await import(
-    new URL('./internal/pid.js', entry).href
-  )) as typeof import('../../lib/internal/pid.js')
+  const { lib, PidImpl } = await loadBuild()
   // the build's own types are those of the sources it was built from
   const pid = (id: number): Pid => new PidImpl(id, undefined) as unknown as Pid
   const build: IdiomBuild = { lib, pids: [pid(1), pid(2)] }
