@@ -21,7 +21,7 @@
  * (`NATS_BENCH_NO_BUILD=1` skips it).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { natsServerBinary, startNatsServer } from '../../test/nats/server.js'
 
@@ -110,7 +110,7 @@ const sides: Record<string, (round: number) => Promise<Row>> = {
 const base = process.env['NATS_BENCH_BASE']
 if (base !== undefined)
   sides['base'] = async (round) => {
-    process.env['NATS_BENCH_DIST'] = base
+    process.env['NATS_BENCH_DIST'] = resolvePath(base) // the sides run in other directories
     try {
       return await sides['ours']!(round + 1000)
     } finally {

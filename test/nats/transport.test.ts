@@ -45,6 +45,11 @@ describeNats('Transport.nats (needs nats-server)', () => {
     expect(() => nats({ servers: [] })).toThrow(/servers is empty/)
     expect(() => nats({ servers: natsUrl, heartbeatMs: 0 })).toThrow(/heartbeatMs must be a positive number/)
     expect(() => nats({ servers: natsUrl, prefix: 'a b' })).toThrow(/prefix "a b"/)
+    expect(() => nats({ servers: natsUrl, busyWaitMicros: -1 })).toThrow(
+      /Transport.nats: busyWaitMicros must be a finite number of microseconds >= 0, got number -1/
+    )
+    expect(() => nats({ servers: natsUrl, busyWaitMicros: Number.NaN })).toThrow(/busyWaitMicros/)
+    expect(nats({ servers: natsUrl, busyWaitMicros: 0 }).kind).toBe('nats')
   })
 
   it('nodes on one prefix find each other: up with their incarnation, both ways', async () => {

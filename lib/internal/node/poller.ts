@@ -20,11 +20,11 @@ export const BUSY_WAIT_MICROS = 50
 /** The most a run of busy waiting keeps the thread from its event loop (timers, I/O), in ms. */
 const POLL_MS = 1
 
-/** A pass over the ports that took nothing yet lasted this long (ms): the thread was preempted. */
-const PREEMPTED_MS = 0.05
+/** A pass over the ports that took nothing yet lasted this long (ms): the thread was preempted. @internal */
+export const PREEMPTED_MS = 0.05
 
-/** The most messages handled without waiting after wasted waits. */
-const MAX_SKIP = 256
+/** The most messages handled without waiting after wasted waits. @internal */
+export const MAX_SKIP = 256
 
 /** `busyWaitMicros` as given to `what`, checked: a finite number >= 0 (`undefined`: the default). @internal */
 export const busyWaitOf = (what: string, busyWaitMicros: unknown): number => {
