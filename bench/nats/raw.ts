@@ -12,12 +12,24 @@
  * each callback before they answer, a stand-in for the work a runtime does
  * per hop: how the round trip grows with each hop's own time
  * (`bench/README.md`, "NATS").
+ *
+ * `NATS_BENCH_RAW_BUSY_WAIT_MICROS=<us>`: both sides keep their event loop
+ * turning that long after each publish, with the busy wait `Transport.nats`
+ * uses (`busyWaitMicros`), to compare the two on equal terms.
  */
 import { connect } from '@nats-io/transport-node'
+import { busyWait } from '../../lib/nats/busy-wait.js'
 import { measure, report } from './measure.js'
 
 const [role, url = 'nats://127.0.0.1:4222', prefix = 'raw', ...rest] = process.argv.slice(2)
 const nc = await connect({ servers: url, noEcho: true })
+
+const spin = busyWait(Number(process.env['NATS_BENCH_RAW_BUSY_WAIT_MICROS'] ?? 0))
+/** Publishes, then keeps the loop turning (when `NATS_BENCH_RAW_BUSY_WAIT_MICROS` asks for it). */
+const publish = (subject: string, data: Uint8Array): void => {
+  nc.publish(subject, data)
+  spin.pokeAfterWrite()
+}
 
 const busyUs = Number(process.env['NATS_BENCH_RAW_BUSY_US'] ?? 0)
 /** Computes for `busyUs` microseconds (nothing when 0). */
@@ -33,7 +45,7 @@ if (role === 'echo') {
     callback: (_, msg) => {
       const pair = msg.data[0] ?? 0
       busy()
-      nc.publish(`${prefix}.pong.${pair}`, msg.data)
+      publish(`${prefix}.pong.${pair}`, msg.data)
     }
   })
   await nc.flush()
@@ -53,7 +65,7 @@ if (role === 'echo') {
     for (let i = 0; i < n; i++) {
       const pong = new Promise<void>((resolve) => waiters.set(pair, resolve))
       new DataView(payload.buffer).setUint32(4, i)
-      nc.publish(`${prefix}.ping`, payload)
+      publish(`${prefix}.ping`, payload)
       await pong
     }
   }

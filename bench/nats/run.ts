@@ -2,6 +2,8 @@
  * NATS benchmarks, all sides in one run on one fresh nats-server:
  *
  * - `raw`: `@nats-io` pub/sub ping-pong between two OS processes (bench/nats/raw.ts);
+ * - `raw-busy`: the same, with the busy wait `Transport.nats` does by default
+ *   (50 us after each publish), to compare the two on equal terms;
  * - `transport`: `Transport.nats` alone, endpoints answering at once (bench/nats/transport.ts);
  * - `ours`: a process on node a pinging an echo process on node b, each node its
  *   own OS process, over `Transport.nats` (bench/nats/ours.ts);
@@ -106,17 +108,22 @@ const sides: Record<string, (round: number) => Promise<Row>> = {
   transport: side('transport'),
   ours: side('ours')
 }
+/** `run` with `variable` set in the environment the sides' processes inherit. */
+const withEnv = async <A>(variable: string, value: string, run: () => Promise<A>): Promise<A> => {
+  process.env[variable] = value
+  try {
+    return await run()
+  } finally {
+    delete process.env[variable]
+  }
+}
+// raw with the busy wait Transport.nats does by default (50 us after each publish): the two on equal terms
+sides['raw-busy'] = (round) => withEnv('NATS_BENCH_RAW_BUSY_WAIT_MICROS', '50', () => sides['raw']!(round + 2000))
 // NATS_BENCH_BASE=<dir>: a side `base`, ours on another build's dist/ (before/after in one run)
 const base = process.env['NATS_BENCH_BASE']
 if (base !== undefined)
-  sides['base'] = async (round) => {
-    process.env['NATS_BENCH_DIST'] = resolvePath(base) // the sides run in other directories
-    try {
-      return await sides['ours']!(round + 1000)
-    } finally {
-      delete process.env['NATS_BENCH_DIST']
-    }
-  }
+  // resolved here: the sides run in other directories
+  sides['base'] = (round) => withEnv('NATS_BENCH_DIST', resolvePath(base), () => sides['ours']!(round + 1000))
 if (hasElixir)
   sides['erlang'] = () =>
     runJson('elixir', ['--sname', `bench_a_${process.pid}`, 'erlang.exs', String(seqN), String(pairs), String(perPair)])
@@ -163,6 +170,10 @@ if (names.includes('ours') && names.includes('erlang'))
 if (names.includes('transport') && names.includes('raw'))
   console.log(
     `transport alone: sequential ${(med('transport', 'seqPerSec') / med('raw', 'seqPerSec')).toFixed(2)}x raw, 32 pairs ${(med('transport', 'parPerSec') / med('raw', 'parPerSec')).toFixed(2)}x raw`
+  )
+if (names.includes('ours') && names.includes('raw-busy'))
+  console.log(
+    `sequential: ours / raw with the same busy wait = ${(med('ours', 'seqPerSec') / med('raw-busy', 'seqPerSec')).toFixed(2)}x`
   )
 if (names.includes('ours') && names.includes('raw'))
   console.log(`32 pairs: ours / raw = ${(med('ours', 'parPerSec') / med('raw', 'parPerSec')).toFixed(2)}x`)
