@@ -49,17 +49,23 @@ const pair = async (options: Partial<NatsOptions> = {}) => {
   return { a, b }
 }
 
-/** Lets the spins of earlier traffic end: their time is up, and each has one more turn. */
-const timeIsUp = async () => {
-  clock.t += 1000
-  await new Promise((resolve) => setTimeout(resolve, 5))
+/**
+ * Lets the spins of earlier traffic end (the last frames of the nodes' greeting may still be on
+ * their way), the clock moved in steps under the preemption threshold (0.05 ms) with a turn of
+ * the loop after each, so that they run out rather than look preempted (which would back off).
+ */
+const settle = async (...nodes: ReadonlyArray<{ readonly spinning: () => boolean }>) => {
+  for (let i = 0; i < 500 && nodes.some((n) => n.spinning()); i++) {
+    clock.t += 0.04
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  expect(nodes.map((n) => n.spinning())).toEqual(nodes.map(() => false))
 }
 
 describeNats('Transport.nats busy waiting (needs nats-server)', () => {
   it('after a node sends, and after it receives, its loop keeps turning until the time is up (default 50 us)', async () => {
     const { a, b } = await pair()
-    await timeIsUp()
-    expect([a.spinning(), b.spinning()]).toEqual([false, false])
+    await settle(a, b)
     a.connection.send('b', [numbered('b', 1)])
     await new Promise((resolve) => setTimeout(resolve, 1)) // the write, then turns of the loop
     expect(a.spinning()).toBe(true)
@@ -76,8 +82,8 @@ describeNats('Transport.nats busy waiting (needs nats-server)', () => {
   })
 
   it('close ends a spin at once', async () => {
-    const { a } = await pair({ busyWaitMicros: 1_000_000 })
-    await timeIsUp()
+    const { a, b } = await pair()
+    await settle(a, b)
     a.connection.send('b', [numbered('b', 1)])
     await new Promise((resolve) => setTimeout(resolve, 1))
     expect(a.spinning()).toBe(true)
