@@ -92,6 +92,18 @@ describeNats('Transport.nats busy waiting (needs nats-server)', () => {
     expect(a.spinning()).toBe(false)
   })
 
+  it('heartbeats alone start no spin (an idle cluster does not turn its loops)', async () => {
+    const { a, b } = await pair({ heartbeatMs: 20 })
+    await settle(a, b)
+    const seen: Array<boolean> = []
+    for (let i = 0; i < 30; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10)) // 15 heartbeat periods in all
+      seen.push(a.spinning(), b.spinning())
+    }
+    expect(seen.every((s) => !s)).toBe(true)
+    expect(a.endpoint.downs()).toEqual([]) // the beats did come: both stayed up
+  })
+
   it('busyWaitMicros: 0 never spins', async () => {
     const { a, b } = await pair({ busyWaitMicros: 0 })
     a.connection.send('b', [numbered('b', 1)])
