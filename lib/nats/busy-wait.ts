@@ -22,12 +22,12 @@
  * traffic in between, means the thread was off the CPU (more runnable
  * threads than cores: spinning takes a core from one of them, perhaps the
  * server's): the spin ends, and the next pokes start none, 1, 2, 4 ... up to
- * `MAX_SKIP` of them while spins keep being cut short, as the worker
- * threads' poller backs off. A spin that runs to its end brings it back to 1.
+ * 256 of them while spins keep being cut short (the worker threads' poller's
+ * `BackOff`). A spin that runs to its end brings it back to 1.
  *
  * Internal to the NATS transport (Node: `setImmediate`).
  */
-import { MAX_SKIP, PREEMPTED_MS } from '../internal/node/poller.js'
+import { BackOff, PREEMPTED_MS } from '../internal/node/poller.js'
 
 /** What the spin runs on (the host's, or a test's). */
 export interface SpinHost {
@@ -68,14 +68,11 @@ export const busyWait = (micros: number, host: SpinHost = nodeHost()): BusyWait 
   let spinning = false
   let stopped = micros <= 0
   let pokeQueued = false
-  /** When the last turn ran (or the spin started). */
+  /** When the last turn ran. */
   let last = 0
   /** Traffic since the last turn: a late turn is this node's own work, not preemption. */
   let busy = false
-  /** Pokes that start no spin, after a spin was cut short. */
-  let skip = 0
-  /** How many to skip after the next spin cut short: doubles while they keep being cut, back to 1 when one runs out. */
-  let penalty = 1
+  const backOff = new BackOff()
 
   const turn = (): void => {
     const now = host.now()
@@ -83,31 +80,24 @@ export const busyWait = (micros: number, host: SpinHost = nodeHost()): BusyWait 
       spinning = false
     } else if (now - last > PREEMPTED_MS && !busy) {
       spinning = false
-      skip = penalty
-      penalty = Math.min(penalty * 2, MAX_SKIP)
+      backOff.wasted()
     } else if (now < deadline) {
       last = now
       busy = false
       host.next(turn)
     } else {
       spinning = false
-      penalty = 1
+      backOff.paid()
     }
   }
 
   const poke = (): void => {
     pokeQueued = false
-    if (stopped) return
-    const now = host.now()
-    if (spinning) {
-      deadline = now + ms
-      busy = true
-    } else if (skip > 0) {
-      skip--
-    } else {
-      deadline = now + ms
-      last = now
-      busy = true // the first turn comes after the work that poked: not preemption
+    if (stopped || (!spinning && backOff.skip())) return
+    deadline = host.now() + ms
+    // the work that poked delays the next turn: not preemption (so a new spin's first turn is never late)
+    busy = true
+    if (!spinning) {
       spinning = true
       host.next(turn)
     }

@@ -23,8 +23,41 @@ const POLL_MS = 1
 /** A pass over the ports that took nothing yet lasted this long (ms): the thread was preempted. @internal */
 export const PREEMPTED_MS = 0.05
 
-/** The most messages handled without waiting after wasted waits. @internal */
-export const MAX_SKIP = 256
+/** The most messages handled without waiting after wasted waits. */
+const MAX_SKIP = 256
+
+/**
+ * The back-off of busy waiting, shared by this poller and the NATS
+ * transport's busy wait: after a wait that was wasted, the next 1, 2, 4 ...
+ * up to `MAX_SKIP` chances to wait are let go, doubling while waits keep
+ * being wasted; a wait that pays brings it back to 1.
+ *
+ * @internal
+ */
+export class BackOff {
+  /** Chances to wait still to let go. */
+  private skipping = 0
+  /** How many to let go after the next wasted wait. */
+  private penalty = 1
+
+  /** Whether to let this chance to wait go (it is counted). */
+  skip(): boolean {
+    if (this.skipping === 0) return false
+    this.skipping--
+    return true
+  }
+
+  /** A wait paid. */
+  paid(): void {
+    this.penalty = 1
+  }
+
+  /** A wait was wasted. */
+  wasted(): void {
+    this.skipping = this.penalty
+    this.penalty = Math.min(this.penalty * 2, MAX_SKIP)
+  }
+}
 
 /** `busyWaitMicros` as given to `what`, checked: a finite number >= 0 (`undefined`: the default). @internal */
 export const busyWaitOf = (what: string, busyWaitMicros: unknown): number => {
@@ -60,10 +93,8 @@ export class Poller {
   private members: ReadonlyArray<Member> = []
   private polling = false
   private readonly waitMs: number
-  /** Messages to handle without busy waiting, after a wait was wasted. */
-  private skip = 0
-  /** How many to skip after the next wasted wait: doubles while waits keep being wasted, back to 1 when one pays. */
-  private penalty = 1
+  /** Messages to handle without busy waiting, after waits were wasted. */
+  private readonly backOff = new BackOff()
 
   constructor(
     busyWaitMicros: number,
@@ -100,10 +131,7 @@ export class Poller {
    */
   run(): void {
     if (this.polling || this.members.length === 0) return
-    if (this.skip > 0) {
-      this.skip--
-      return
-    }
+    if (this.backOff.skip()) return
     this.polling = true
     let paid = false
     try {
@@ -136,11 +164,8 @@ export class Poller {
       }
     } finally {
       this.polling = false
-      if (paid) this.penalty = 1
-      else {
-        this.skip = this.penalty
-        this.penalty = Math.min(this.penalty * 2, MAX_SKIP)
-      }
+      if (paid) this.backOff.paid()
+      else this.backOff.wasted()
     }
   }
 }
